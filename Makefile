@@ -1,0 +1,49 @@
+# Two commands do all the set-up on a fresh machine:  `make run`  and  `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VAR := var
+export SCORECARD_DB ?= sqlite:///$(CURDIR)/$(VAR)/scorecard.db
+export NUMBA_CACHE_DIR ?= $(CURDIR)/$(VAR)/numba_cache
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: run test test-fast bench system-deps demo-data clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Installs pinned versions (constraints.txt) so users and CI get the same environment.
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,bench]'
+	touch $@
+
+# Debian packages the tests need (none are installed by hand): see scripts/system-deps.sh.
+system-deps:
+	bash scripts/system-deps.sh
+
+demo-data: $(VENV)/.installed
+	mkdir -p $(VAR)
+	$(BIN)/python data/generate.py --rows 60000 --seed 7 --out $(VAR)/synthetic_demo.parquet --if-missing
+
+run: demo-data
+	$(BIN)/scorecard dashboard --address $(ADDRESS) --port $(PORT)
+
+test: $(VENV)/.installed system-deps
+	mkdir -p $(VAR)
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not slow and not e2e"
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(VAR) .pytest_cache .hypothesis

@@ -1,0 +1,211 @@
+"""Unsupervised pre-binning of every characteristic in a frame, and their IV with uncertainty.
+
+Numeric columns get equal-frequency (quantile) bins plus a missing bin and one bin per special
+value; other columns get one bin per category plus a missing bin. The bins do not look at the
+target, so the chi-square test and intervals of each IV are valid on the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from scorecard import engine, stats
+from scorecard._validation import binary_target, check_weights, require_columns
+from scorecard.exceptions import InputError
+
+NUMERIC, CATEGORICAL = "numeric", "categorical"
+
+
+def characteristic_kind(series: pd.Series) -> str:
+    """Numeric for real or integer dtypes, categorical for strings, categories and booleans."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return CATEGORICAL
+    return NUMERIC
+
+
+def numeric_bin_labels(edges: np.ndarray, special_values: Sequence[float]) -> list[str]:
+    """Human-readable labels for the engine's numeric bin layout."""
+    bounds = ["-inf", *(f"{e:.6g}" for e in edges), "inf"]
+    labels = [f"[{lo}, {hi})" for lo, hi in zip(bounds[:-1], bounds[1:])]
+    labels.append("Missing")
+    labels.extend(f"Special {v:g}" for v in special_values)
+    return labels
+
+
+@dataclass(frozen=True)
+class PrebinnedCharacteristic:
+    """Count table of one characteristic: rows are bins, columns are label 0 and label 1."""
+
+    name: str
+    kind: str
+    labels: tuple[str, ...]
+    counts: np.ndarray
+    edges: np.ndarray | None = None
+    categories: tuple[str, ...] | None = None
+    special_values: tuple[float, ...] = field(default_factory=tuple)
+
+
+def _numeric_matrix(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    matrix = np.empty((len(frame), len(columns)), dtype=np.float64, order="F")
+    for j, name in enumerate(columns):
+        matrix[:, j] = frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
+    return matrix
+
+
+def _category_codes(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes (-1 = missing) and category labels sorted as text (mixed types allowed)."""
+    as_text = series.astype("string")
+    codes, uniques = pd.factorize(as_text, sort=True, use_na_sentinel=True)
+    return codes.astype(np.int64), tuple(str(u) for u in uniques)
+
+
+def prebin_frame(
+    frame: pd.DataFrame,
+    label: np.ndarray,
+    *,
+    columns: Sequence[str],
+    n_bins: int = 20,
+    special_values: Mapping[str, Sequence[float]] | None = None,
+    weights: np.ndarray | None = None,
+    seed: int = 0,
+) -> list[PrebinnedCharacteristic]:
+    """Pre-bin `columns` of `frame` and count label 0/1 rows per bin in one pass per kind."""
+    special_values = dict(special_values or {})
+    unknown = sorted(set(special_values) - set(columns))
+    if unknown:
+        raise InputError(f"special values given for unknown column(s): {', '.join(unknown)}.")
+    numeric = [c for c in columns if characteristic_kind(frame[c]) == NUMERIC]
+    categorical = [c for c in columns if c not in set(numeric)]
+    bad_special = [c for c in categorical if c in special_values]
+    if bad_special:
+        raise InputError(
+            f"special values are for numeric columns; {', '.join(bad_special)} is categorical."
+        )
+    result: dict[str, PrebinnedCharacteristic] = {}
+    if numeric:
+        matrix = _numeric_matrix(frame, numeric)
+        specials = [tuple(float(v) for v in special_values.get(c, ())) for c in numeric]
+        edges = engine.quantile_edges_many(matrix, n_bins, special_values=specials, seed=seed)
+        counts = engine.count_numeric(
+            matrix, edges, label, special_values=specials, weights=weights
+        )
+        for name, e, s, c in zip(numeric, edges, specials, counts):
+            result[name] = PrebinnedCharacteristic(
+                name, NUMERIC, tuple(numeric_bin_labels(e, s)), c, edges=e, special_values=s
+            )
+    if categorical:
+        encoded = [_category_codes(frame[c]) for c in categorical]
+        codes = np.empty((len(frame), len(categorical)), dtype=np.int64, order="F")
+        for j, (c, _) in enumerate(encoded):
+            codes[:, j] = c
+        maps = [np.arange(len(cats), dtype=np.int64) for _, cats in encoded]
+        missing = [len(cats) for _, cats in encoded]
+        counts = engine.count_codes(codes, maps, missing, label, weights=weights)
+        for name, (_, cats), c in zip(categorical, encoded, counts):
+            result[name] = PrebinnedCharacteristic(
+                name, CATEGORICAL, (*cats, "Missing"), c, categories=cats
+            )
+    return [result[c] for c in columns]
+
+
+class IVReport:
+    """Information value of every characteristic with SE, interval and tests; one object, many views."""
+
+    def __init__(self, characteristics: Sequence[PrebinnedCharacteristic], *, level: float = 0.95,
+                 fdr: float = 0.05):
+        self.characteristics = {c.name: c for c in characteristics}
+        self.level = level
+        self.fdr = fdr
+        self.results: dict[str, stats.JeffreysResult | None] = {}
+        self.notes: dict[str, str] = {}
+        for c in characteristics:
+            try:
+                self.results[c.name] = stats.jeffreys(c.counts[:, 0], c.counts[:, 1], level=level)
+            except InputError as exc:
+                self.results[c.name] = None
+                self.notes[c.name] = str(exc)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per characteristic, sorted by IV; q_value is the Benjamini-Hochberg adjustment."""
+        rows = []
+        for name, c in self.characteristics.items():
+            r = self.results[name]
+            rows.append({
+                "name": name,
+                "kind": c.kind,
+                "n_bins": int(np.count_nonzero(c.counts.sum(axis=1))),
+                "iv": r.value if r else np.nan,
+                "iv_se": r.se if r else np.nan,
+                "iv_ci_low": r.ci[0] if r else np.nan,
+                "iv_ci_high": r.ci[1] if r else np.nan,
+                "ci_method": r.ci_method if r else "",
+                "p_value": r.p_value if r else np.nan,
+                "alpha": r.alpha if r else np.nan,
+                "note": self.notes.get(name, ""),
+            })
+        table = pd.DataFrame(rows)
+        _, table["q_value"] = stats.benjamini_hochberg(table["p_value"].to_numpy(), q=self.fdr)
+        return table.sort_values("iv", ascending=False, na_position="last").reset_index(drop=True)
+
+    def woe(self, name: str) -> pd.DataFrame:
+        """WoE table of one characteristic with bin labels (empty bins dropped)."""
+        if name not in self.characteristics:
+            raise InputError(f"no characteristic named {name!r} in this report.")
+        c = self.characteristics[name]
+        keep = c.counts.sum(axis=1) > 0
+        if keep.sum() < 1:
+            raise InputError(f"characteristic {name!r} has no rows.")
+        table = stats.woe_table(c.counts[keep, 0], c.counts[keep, 1])
+        table.insert(1, "label", np.asarray(c.labels, dtype=object)[keep])
+        return table
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable form for storage and the CLI's --json."""
+        return {
+            "level": self.level,
+            "conventions": {"woe": "ln(goods share / bads share)", "alpha_default": stats.DEFAULT_ALPHA},
+            "characteristics": [
+                {"name": n, "kind": self.characteristics[n].kind,
+                 "labels": list(self.characteristics[n].labels),
+                 "counts": np.asarray(self.characteristics[n].counts).tolist(),
+                 "result": r.to_dict() if r else None, "note": self.notes.get(n, "")}
+                for n, r in self.results.items()
+            ],
+        }
+
+
+def iv_report(
+    frame: pd.DataFrame,
+    target: str,
+    *,
+    bad_value: object = None,
+    columns: Sequence[str] | None = None,
+    n_bins: int = 20,
+    special_values: Mapping[str, Sequence[float]] | None = None,
+    weights: str | None = None,
+    level: float = 0.95,
+) -> IVReport:
+    """Pre-bin every characteristic of `frame` and compute its IV against the binary `target`."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError("data must be a pandas DataFrame.")
+    require_columns(frame, [target], what="target column")
+    if weights is not None:
+        require_columns(frame, [weights], what="weight column")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)) or n_bins < 2:
+        raise InputError(f"n_bins must be an integer >= 2, got {n_bins!r}.")
+    excluded = {target, weights}
+    columns = [c for c in (columns if columns is not None else frame.columns) if c not in excluded]
+    require_columns(frame, columns, what="characteristic")
+    if not columns:
+        raise InputError("there are no characteristics besides the target column.")
+    label = binary_target(frame[target], name=target, bad_value=bad_value)
+    w = check_weights(frame[weights], len(frame), name=weights) if weights else None
+    binned = prebin_frame(frame, label, columns=columns, n_bins=int(n_bins),
+                          special_values=special_values, weights=w)
+    return IVReport(binned, level=level)

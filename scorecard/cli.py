@@ -1,0 +1,123 @@
+"""Command-line interface: `scorecard --help`."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from scorecard.exceptions import InputError, ScorecardError
+
+app = typer.Typer(
+    help="Credit-risk scorecards, binning and drift monitoring with honest uncertainty.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def friendly_errors(command):
+    """Print our own errors as one line on stderr and exit 2, instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ScorecardError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def parse_specials(items: list[str]) -> dict[str, list[float]]:
+    """Parse repeated COL=VALUE options into {column: [values]}."""
+    specials: dict[str, list[float]] = {}
+    for item in items:
+        column, sep, value = item.rpartition("=")
+        if not sep or not column:
+            raise InputError(f"--special expects COL=VALUE, got {item!r}.")
+        try:
+            specials.setdefault(column, []).append(float(value))
+        except ValueError:
+            raise InputError(f"--special {item!r}: {value!r} is not a number.") from None
+    return specials
+
+
+@app.command()
+@friendly_errors
+def iv(
+    data: Annotated[Path, typer.Argument(help="CSV or parquet file, one row per application.")],
+    target: Annotated[str, typer.Option(help="Binary target column.")],
+    bad_value: Annotated[Optional[str], typer.Option(help="Target value meaning bad.")] = None,
+    n_bins: Annotated[int, typer.Option(help="Quantile pre-bins per numeric column.")] = 20,
+    special: Annotated[list[str], typer.Option(help="Special value COL=VALUE (repeatable).")] = [],
+    level: Annotated[float, typer.Option(help="Confidence level of the intervals.")] = 0.95,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Information value of every characteristic, with SE, interval and p-value, sorted by IV.
+
+    Numeric columns are cut into quantile pre-bins (plus missing and special bins), other
+    columns into one bin per category. Tests are valid because the bins ignore the target;
+    q_value is the Benjamini-Hochberg adjusted p-value across characteristics.
+    """
+    from scorecard.binning.prebinning import iv_report
+    from scorecard.io import read_table
+
+    frame = read_table(data)
+    report = iv_report(frame, target, bad_value=bad_value, n_bins=n_bins,
+                       special_values=parse_specials(special), level=level)
+    summary = report.summary
+    if as_json:
+        records = json.loads(summary.to_json(orient="records"))
+        typer.echo(json.dumps({"data": str(data), "target": target, "level": level,
+                               "characteristics": records}, indent=2))
+        return
+    pct = f"{level:.0%}"
+    shown = summary.assign(
+        ci=[f"[{lo:.4f}, {hi:.4f}]" if lo == lo else "" for lo, hi in
+            zip(summary.iv_ci_low, summary.iv_ci_high)]
+    )[["name", "kind", "n_bins", "iv", "iv_se", "ci", "p_value", "q_value"]]
+    shown = shown.rename(columns={"ci": f"{pct} CI ({'/'.join(sorted(set(summary.ci_method) - {''}))})"})
+    typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    for name, note in zip(summary.name, summary.note):
+        if note:
+            typer.echo(f"note: {name}: {note}", err=True)
+
+
+def app_script() -> Path:
+    """The Streamlit entry script: $SCORECARD_APP, else app/main.py beside the package."""
+    override = os.environ.get("SCORECARD_APP")
+    script = Path(override) if override else Path(__file__).resolve().parent.parent / "app" / "main.py"
+    if not script.is_file():
+        raise InputError(f"dashboard script {str(script)!r} not found; set SCORECARD_APP.")
+    return script
+
+
+@app.command()
+@friendly_errors
+def dashboard(
+    address: Annotated[Optional[str], typer.Option(help="Address to bind (default: Streamlit's setting).")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (default: Streamlit's setting).")] = None,
+) -> None:
+    """Start the Streamlit dashboard (headless; open the printed URL in a browser)."""
+    args = [sys.executable, "-m", "streamlit", "run", str(app_script()),
+            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    if address:
+        args += ["--server.address", address]
+    if port:
+        args += ["--server.port", str(port)]
+    os.execv(sys.executable, args)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from scorecard.binning.prebinning import iv_report
+from scorecard.datasets import DATASETS
+
+pytestmark = pytest.mark.app
+MAIN = "app/main.py"
+
+
+@pytest.fixture(autouse=True)
+def isolated_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", f"sqlite:///{tmp_path / 'store.db'}")
+
+
+def expected_summary(name, n_bins=20):
+    info = DATASETS[name]
+    frame = info.load()
+    columns = [c for c in frame.columns if c not in info.exclude]
+    return iv_report(frame, info.target, bad_value=info.bad_value, columns=columns,
+                     n_bins=n_bins, special_values=info.special_values).summary
+
+
+def test_opens_on_german_credit_with_real_values():
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="dataset").value == "german_credit"
+    shown = at.dataframe(key="iv_table").value
+    expected = expected_summary("german_credit")
+    assert list(shown["name"]) == list(expected["name"])
+    assert shown["iv"].to_numpy() == pytest.approx(expected["iv"].to_numpy(), rel=1e-12)
+    assert (shown["iv_ci_low"] <= shown["iv_ci_high"]).all()
+    woe = at.dataframe(key="woe_table").value
+    assert at.selectbox(key="characteristic").value == "status_of_existing_checking_account"
+    assert len(woe) == 4 and woe["woe_se"].gt(0).all()
+    assert any("Saved as report #" in c.value for c in at.caption)
+
+
+def test_switch_dataset_and_characteristic():
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    at.selectbox(key="dataset").set_value("credit_data").run()
+    assert not at.exception, at.exception
+    shown = at.dataframe(key="iv_table").value
+    assert "Seniority" in set(shown["name"])
+    at.selectbox(key="characteristic").set_value("Income").run()
+    labels = list(at.dataframe(key="woe_table").value["label"])
+    assert "Missing" in labels
+
+
+def test_history_lists_stored_report():
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    at.switch_page("views/history.py").run()
+    assert not at.exception, at.exception
+    history = at.dataframe(key="history_table").value
+    assert list(history["subject"]) == ["german_credit"]
+    report = at.dataframe(key="history_report").value
+    assert report.iloc[0]["name"] == "status_of_existing_checking_account"

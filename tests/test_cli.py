@@ -1,0 +1,91 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from scorecard import stats
+from scorecard.cli import app
+from scorecard.datasets import data_dir
+
+runner = CliRunner()
+GERMAN = str(data_dir() / "german_credit.csv")
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_help_lists_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "iv" in result.output and "dashboard" in result.output
+
+
+def test_iv_json_matches_an_independent_crosstab():
+    result = run("iv", GERMAN, "--target", "credit_risk", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["characteristics"]
+    ivs = [r["iv"] for r in rows]
+    assert ivs == sorted(ivs, reverse=True)
+    assert len(rows) == 20
+    top = rows[0]
+    assert top["name"] == "status_of_existing_checking_account"
+    frame = pd.read_csv(GERMAN)
+    table = pd.crosstab(frame["status_of_existing_checking_account"], frame["credit_risk"])
+    expected = stats.jeffreys(table[1].to_numpy(), table[2].to_numpy())
+    assert top["iv"] == pytest.approx(expected.value, rel=1e-12)
+    assert top["iv_se"] == pytest.approx(expected.se, rel=1e-12)
+    for r in rows:
+        assert 0 <= r["p_value"] <= 1 and r["p_value"] <= r["q_value"] + 1e-15
+        assert r["iv_ci_low"] <= r["iv"] <= r["iv_ci_high"] or r["ci_method"] == "ncx2"
+
+
+def test_iv_table_output():
+    result = run("iv", GERMAN, "--target", "credit_risk", "--n-bins", "10")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "iv_se" in lines[0] and "95% CI" in lines[0]
+    assert lines[1].split()[0] == "status_of_existing_checking_account"
+
+
+def test_missing_target_column_is_named():
+    result = run("iv", GERMAN, "--target", "nope")
+    assert result.exit_code == 2
+    assert "target column 'nope' not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_non_binary_target_is_explained():
+    result = run("iv", GERMAN, "--target", "purpose")
+    assert result.exit_code == 2
+    assert "not binary" in result.output and "'purpose'" in result.output
+
+
+def test_unreadable_file(tmp_path):
+    bad = tmp_path / "broken.parquet"
+    bad.write_bytes(b"this is not parquet")
+    result = run("iv", str(bad), "--target", "y")
+    assert result.exit_code == 2 and "cannot read" in result.output
+    missing = run("iv", str(tmp_path / "none.csv"), "--target", "y")
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+    other = tmp_path / "data.xls"
+    other.write_text("x")
+    assert "unknown extension" in run("iv", str(other), "--target", "y").output
+
+
+def test_special_values_and_parquet(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 4000
+    x = rng.normal(size=n)
+    y = (rng.random(n) < 1 / (1 + np.exp(-x))).astype(int)
+    x[:300] = -999.0
+    path = tmp_path / "d.parquet"
+    pd.DataFrame({"x": x, "noise": rng.normal(size=n), "y": y}).to_parquet(path)
+    result = run("iv", str(path), "--target", "y", "--special", "x=-999", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {r["name"]: r for r in json.loads(result.output)["characteristics"]}
+    assert rows["x"]["p_value"] < 1e-10 and rows["noise"]["p_value"] > 1e-4
+    bad = run("iv", str(path), "--target", "y", "--special", "x:-999")
+    assert bad.exit_code == 2 and "COL=VALUE" in bad.output
