@@ -7,7 +7,7 @@ import streamlit as st
 
 from scorecard.binning.prebinning import IVReport, iv_report
 from scorecard.datasets import DATASETS
-from scorecard.storage import ResultStore
+from scorecard.storage import ResultStore, default_url
 
 
 def dataset_names() -> list[str]:
@@ -28,13 +28,22 @@ def iv_report_for(name: str, n_bins: int) -> IVReport:
                      n_bins=n_bins, special_values=info.special_values)
 
 
-@st.cache_resource
 def store() -> ResultStore:
-    return ResultStore()
+    """The results store named by $SCORECARD_DB (one open engine per URL)."""
+    return _store(default_url())
+
+
+@st.cache_resource
+def _store(url: str) -> ResultStore:
+    return ResultStore(url)
+
+
+def saved_report_id(name: str, n_bins: int) -> int:
+    """Save the IV report of (dataset, n_bins) once per store; saving is idempotent anyway."""
+    return _saved_report_id(default_url(), name, n_bins)
 
 
 @st.cache_data(show_spinner=False)
-def saved_report_id(name: str, n_bins: int) -> int:
-    """Save the IV report of (dataset, n_bins) once; the store itself is idempotent too."""
+def _saved_report_id(url: str, name: str, n_bins: int) -> int:
     report = iv_report_for(name, n_bins)
-    return store().save("iv", name, {"n_bins": n_bins, "level": report.level}, report.to_dict())
+    return _store(url).save("iv", name, {"n_bins": n_bins, "level": report.level}, report.to_dict())

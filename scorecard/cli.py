@@ -74,7 +74,7 @@ def iv(
                        special_values=parse_specials(special), level=level)
     summary = report.summary
     if as_json:
-        records = json.loads(summary.to_json(orient="records"))
+        records = json.loads(summary.to_json(orient="records", double_precision=15))
         typer.echo(json.dumps({"data": str(data), "target": target, "level": level,
                                "characteristics": records}, indent=2))
         return

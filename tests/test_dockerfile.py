@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -84,7 +85,8 @@ def test_image_start_command_serves_health(tmp_path):
         assert body == "ok"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
             page = r.read().decode()
-        assert "<html" in page.lower() and "cdn" not in page.lower()
+        assert "<html" in page.lower()
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "page loads a remote asset"
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -38,6 +38,7 @@ st.altair_chart(chart.properties(height=22 * len(valid) + 40), width="stretch")
 st.header("Weight of Evidence per bin")
 name = st.selectbox("Characteristic", order, key="characteristic")
 woe = report.woe(name)
+woe.attrs = {}  # the covariance matrix is not for display
 woe = woe.assign(woe_low=woe.woe - 1.96 * woe.woe_se, woe_high=woe.woe + 1.96 * woe.woe_se)
 bars = alt.Chart(woe).encode(x=alt.X("label:N", sort=woe["label"].tolist(), title=None))
 st.altair_chart(

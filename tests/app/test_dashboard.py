@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -5,7 +7,7 @@ from scorecard.binning.prebinning import iv_report
 from scorecard.datasets import DATASETS
 
 pytestmark = pytest.mark.app
-MAIN = "app/main.py"
+MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +27,12 @@ def test_opens_on_german_credit_with_real_values():
     at = AppTest.from_file(MAIN, default_timeout=120).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="dataset").value == "german_credit"
-    shown = at.dataframe(key="iv_table").value
+    shown = at.dataframe[0].value
     expected = expected_summary("german_credit")
     assert list(shown["name"]) == list(expected["name"])
     assert shown["iv"].to_numpy() == pytest.approx(expected["iv"].to_numpy(), rel=1e-12)
     assert (shown["iv_ci_low"] <= shown["iv_ci_high"]).all()
-    woe = at.dataframe(key="woe_table").value
+    woe = at.dataframe[1].value
     assert at.selectbox(key="characteristic").value == "status_of_existing_checking_account"
     assert len(woe) == 4 and woe["woe_se"].gt(0).all()
     assert any("Saved as report #" in c.value for c in at.caption)
@@ -40,10 +42,10 @@ def test_switch_dataset_and_characteristic():
     at = AppTest.from_file(MAIN, default_timeout=120).run()
     at.selectbox(key="dataset").set_value("credit_data").run()
     assert not at.exception, at.exception
-    shown = at.dataframe(key="iv_table").value
+    shown = at.dataframe[0].value
     assert "Seniority" in set(shown["name"])
     at.selectbox(key="characteristic").set_value("Income").run()
-    labels = list(at.dataframe(key="woe_table").value["label"])
+    labels = list(at.dataframe[1].value["label"])
     assert "Missing" in labels
 
 
@@ -51,7 +53,7 @@ def test_history_lists_stored_report():
     at = AppTest.from_file(MAIN, default_timeout=120).run()
     at.switch_page("views/history.py").run()
     assert not at.exception, at.exception
-    history = at.dataframe(key="history_table").value
+    history = at.dataframe[0].value
     assert list(history["subject"]) == ["german_credit"]
-    report = at.dataframe(key="history_report").value
+    report = at.dataframe[1].value
     assert report.iloc[0]["name"] == "status_of_existing_checking_account"

@@ -1,0 +1,127 @@
+"""Plain-numpy twins of the engine kernels: obviously correct, slow, used by tests and benchmarks.
+
+Each function takes already-validated inputs and returns what the matching public function in
+`scorecard.engine.api` returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def sample_indices(seed: int, size: int, n: int) -> np.ndarray:
+    """Indices in [0, n) drawn with replacement by the kernels' SplitMix64 stream."""
+    state = np.uint64(seed) + _GOLDEN * np.arange(1, size + 1, dtype=np.uint64)
+    z = (state ^ (state >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    z = z ^ (z >> np.uint64(31))
+    return (z % np.uint64(n)).astype(np.int64)
+
+
+def valid_values(x: np.ndarray, special_values: Sequence[float] = ()) -> np.ndarray:
+    """Values that take part in quantiles: neither NaN nor a special value."""
+    keep = ~np.isnan(x)
+    if len(special_values):
+        keep &= ~np.isin(x, np.asarray(special_values, dtype=np.float64))
+    return x[keep]
+
+
+def quantile_edges(
+    x: np.ndarray,
+    n_bins: int = 20,
+    special_values: Sequence[float] = (),
+    sample_size: int = 200_000,
+    seed: int = 0,
+) -> np.ndarray:
+    """Interior equal-frequency edges with the engine's tie rules (see api.quantile_edges)."""
+    values = valid_values(np.asarray(x, dtype=np.float64), special_values)
+    if values.size > sample_size:
+        values = values[sample_indices(seed, sample_size, values.size)]
+    if values.size == 0:
+        return np.empty(0)
+    ordered = np.sort(values)
+    distinct = np.unique(ordered)
+    if distinct.size <= n_bins:
+        return distinct[1:]
+    ranks = (np.arange(1, n_bins, dtype=np.int64) * ordered.size) // n_bins
+    candidates = np.unique(ordered[ranks])
+    return candidates[candidates > ordered[0]]
+
+
+def assign_numeric(
+    x: np.ndarray, edges: np.ndarray, special_values: Sequence[float] = ()
+) -> np.ndarray:
+    """searchsorted for numeric bins, then the missing bin, then special-value bins."""
+    x = np.asarray(x, dtype=np.float64)
+    k = edges.size + 1
+    bins = np.searchsorted(edges, x, side="right").astype(np.int64)
+    bins[np.isnan(x)] = k
+    for s, value in enumerate(special_values):
+        bins[x == value] = k + 1 + s
+    return bins
+
+
+def assign_codes(codes: np.ndarray, code_to_bin: np.ndarray, missing_bin: int) -> np.ndarray:
+    """Lookup of each code's bin; code -1 goes to missing_bin."""
+    codes = np.asarray(codes, dtype=np.int64)
+    lookup = np.asarray(code_to_bin, dtype=np.int64)
+    safe = np.where(codes < 0, 0, codes)
+    looked_up = lookup[safe] if lookup.size else np.zeros_like(codes)
+    return np.where(codes < 0, missing_bin, looked_up).astype(np.int64)
+
+
+def count_bins(
+    bins: np.ndarray, n_bins: int, label: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """bincount of (bin, label) cells; int64 counts, or float64 weight sums."""
+    cells = 2 * np.asarray(bins, dtype=np.int64) + np.asarray(label, dtype=np.int64)
+    counts = np.bincount(cells, weights=weights, minlength=2 * n_bins)
+    if weights is None:
+        counts = counts.astype(np.int64)
+    return counts.reshape(n_bins, 2)
+
+
+def count_numeric(
+    X: np.ndarray,
+    edges: Sequence[np.ndarray],
+    label: np.ndarray,
+    special_values: Sequence[Sequence[float]] | None = None,
+    weights: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """Per feature: assign with searchsorted, count with bincount."""
+    specials = special_values or [()] * X.shape[1]
+    return [
+        count_bins(
+            assign_numeric(X[:, f], edges[f], specials[f]),
+            edges[f].size + 2 + len(specials[f]),
+            label,
+            weights,
+        )
+        for f in range(X.shape[1])
+    ]
+
+
+def count_codes(
+    C: np.ndarray,
+    code_to_bin_list: Sequence[np.ndarray],
+    missing_bins: Sequence[int],
+    label: np.ndarray,
+    weights: np.ndarray | None = None,
+    n_bins: Sequence[int] | None = None,
+) -> list[np.ndarray]:
+    """Per categorical column: lookup then bincount."""
+    out = []
+    for f in range(C.shape[1]):
+        lookup = np.asarray(code_to_bin_list[f], dtype=np.int64)
+        size = max(int(lookup.max()) + 1 if lookup.size else 0, int(missing_bins[f]) + 1)
+        if n_bins is not None:
+            size = int(n_bins[f])
+        bins = assign_codes(C[:, f], lookup, int(missing_bins[f]))
+        out.append(count_bins(bins, size, label, weights))
+    return out

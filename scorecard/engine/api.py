@@ -1,0 +1,419 @@
+"""Public entry points of the binning engine: validate at the door, then call the kernels.
+
+Every function raises `scorecard.exceptions.InputError` (a ValueError) for bad input, naming the
+parameter, so no numba traceback reaches the user. The bin layout is described in the package
+docstring of :mod:`scorecard.engine`.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+
+from scorecard._validation import check_weights
+from scorecard.engine import _kernels as K
+from scorecard.exceptions import InputError
+
+__all__ = [
+    "assign_codes",
+    "assign_numeric",
+    "count_bins",
+    "count_codes",
+    "count_numeric",
+    "quantile_edges",
+    "quantile_edges_many",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Validation helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_int(value: object, name: str, *, minimum: int, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputError(f"{name} must be an integer; got {value!r}.")
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and <= {maximum}" if maximum is not None else ""
+        raise InputError(f"{name} must be >= {minimum}{upper}; got {value}.")
+    return value
+
+
+def _as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
+    """values as a float64 array of the given number of dimensions (no copy when possible)."""
+    try:
+        arr = np.asarray(values)
+        if arr.dtype.kind == "c":
+            raise TypeError("complex")
+        if arr.dtype != np.float64:
+            arr = arr.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name} must hold real numbers; could not convert it ({exc}).") from None
+    if arr.ndim != ndim:
+        hint = " Reshape a single column with x.reshape(-1, 1)." if ndim == 2 else ""
+        raise InputError(f"{name} must be {ndim}-D; got an array of shape {arr.shape}.{hint}")
+    return arr
+
+
+def _as_int_array(values: object, name: str, ndim: int) -> np.ndarray:
+    """values as an int32 or int64 array; other integer types are widened to int64."""
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "iu":
+        raise InputError(f"{name} must hold integers; got dtype {arr.dtype}.")
+    if arr.ndim != ndim:
+        raise InputError(f"{name} must be {ndim}-D; got an array of shape {arr.shape}.")
+    if arr.dtype not in (np.int32, np.int64):
+        if arr.dtype == np.uint64 and arr.size and arr.max() > np.iinfo(np.int64).max:
+            raise InputError(f"{name} has values too large for int64.")
+        arr = arr.astype(np.int64)
+    return arr
+
+
+def _flat_with_order(X: np.ndarray) -> tuple[np.ndarray, bool]:
+    """A 1-D view of X in its memory order and whether that order is column-major."""
+    if X.flags.f_contiguous:
+        return X.ravel(order="F"), True
+    if X.flags.c_contiguous:
+        return X.ravel(order="C"), False
+    return np.asfortranarray(X).ravel(order="F"), True
+
+
+def _check_label(label: object, n_rows: int) -> np.ndarray:
+    """label as contiguous int8 of 0/1 with one value per row."""
+    arr = np.asarray(label)
+    if arr.ndim != 1:
+        raise InputError(f"label must be 1-D; got an array of shape {arr.shape}.")
+    if arr.shape[0] != n_rows:
+        raise InputError(f"label has {arr.shape[0]} values but the data has {n_rows} rows.")
+    if arr.dtype == np.bool_:
+        return np.ascontiguousarray(arr).view(np.int8)
+    if arr.dtype.kind not in "iuf":
+        raise InputError(f"label must be 0/1 (or boolean); got dtype {arr.dtype}.")
+    if arr.size and not np.all((arr == 0) | (arr == 1)):
+        bad = arr[~((arr == 0) | (arr == 1))][:3]
+        raise InputError(
+            f"label must contain only 0 and 1; found {', '.join(map(repr, bad.tolist()))}. "
+            "Encode the event (bad) as 1 and the non-event (good) as 0."
+        )
+    return np.ascontiguousarray(arr, dtype=np.int8)
+
+
+def _check_weights(weights: object, n_rows: int) -> np.ndarray | None:
+    w = check_weights(weights, n_rows, name="weights")
+    return None if w is None else np.ascontiguousarray(w)
+
+
+def _check_edges(edges: object, name: str) -> np.ndarray:
+    """Interior edges as a contiguous float64 array: 1-D, no NaN, strictly increasing."""
+    arr = np.ascontiguousarray(_as_float_array(edges, name, 1))
+    if np.isnan(arr).any():
+        raise InputError(
+            f"{name} contains NaN; edges must be real numbers (missing has its own bin)."
+        )
+    if arr.size > 1:
+        not_increasing = ~(arr[1:] > arr[:-1])
+        if not_increasing.any():
+            i = int(np.argmax(not_increasing))
+            raise InputError(
+                f"{name} must be strictly increasing; edge {i + 1} ({arr[i + 1]!r}) is not "
+                f"greater than edge {i} ({arr[i]!r})."
+            )
+    return arr
+
+
+def _check_specials(values: object, name: str) -> np.ndarray:
+    """Special values as a float64 array: no NaN, no duplicates."""
+    if values is None:
+        return np.empty(0)
+    if np.isscalar(values):
+        raise InputError(f"{name} must be a sequence of numbers, e.g. (-999.0,); got {values!r}.")
+    arr = np.ascontiguousarray(_as_float_array(values, name, 1))
+    if np.isnan(arr).any():
+        raise InputError(f"{name} contains NaN; NaN always goes to the missing bin.")
+    if np.unique(arr).size != arr.size:
+        raise InputError(
+            f"{name} has duplicate values {arr.tolist()}; list each special value once."
+        )
+    return arr
+
+
+def _per_feature(values: object, n_features: int, name: str) -> list:
+    """values (a list, tuple or array with one entry per feature) as a list; None -> Nones."""
+    if values is None:
+        return [None] * n_features
+    if isinstance(values, np.ndarray):
+        is_list = values.ndim >= 1
+    else:
+        is_list = isinstance(values, Sequence) and not isinstance(values, (str, bytes))
+    if not is_list:
+        raise InputError(
+            f"{name} must be a list with one entry per feature; got {type(values).__name__}."
+        )
+    if len(values) != n_features:
+        raise InputError(f"{name} has {len(values)} entries but there are {n_features} features.")
+    return list(values)
+
+
+def _sum_chunks(out: np.ndarray, count_offsets: np.ndarray) -> list[np.ndarray]:
+    total = out.sum(axis=0)
+    return [
+        total[count_offsets[f] : count_offsets[f + 1]].reshape(-1, 2)
+        for f in range(count_offsets.shape[0] - 1)
+    ]
+
+
+def _new_counts(n_rows: int, width: int, weights: np.ndarray | None) -> np.ndarray:
+    dtype = np.int64 if weights is None else np.float64
+    return np.zeros((K.n_chunks_for(n_rows), width), dtype=dtype)
+
+
+_NO_WEIGHTS = np.empty(0, dtype=np.float64)
+
+# ---------------------------------------------------------------------------------------------
+# Quantile pre-binning
+# ---------------------------------------------------------------------------------------------
+
+
+def quantile_edges(
+    x: object,
+    n_bins: int = 20,
+    *,
+    special_values: Sequence[float] = (),
+    sample_size: int = 200_000,
+    seed: int = 0,
+) -> np.ndarray:
+    """Interior edges for equal-frequency pre-binning of one column, ignoring NaN and specials.
+
+    With m valid values sorted as w, edge j (j = 1..n_bins-1) is the order statistic
+    w[floor(j * m / n_bins)], so without ties exactly floor(j * m / n_bins) values fall below it.
+    Ties: duplicates are dropped and no edge is <= the smallest value (no empty first bin), so
+    heavy ties can give fewer than n_bins bins; a column (or sample) with at most n_bins
+    distinct values gets one bin per distinct value (edges = the distinct values but the
+    smallest). No valid value at all: no edges (one numeric bin).
+
+    Exact when m <= sample_size. Otherwise the edges are those of s = sample_size values drawn
+    uniformly with replacement from the valid values (a SplitMix64 stream from `seed`; same seed,
+    same edges). By the Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant), with
+    probability >= 1 - delta every bin's share of the column's valid values is within
+    +-2 * sqrt(ln(2 / delta) / (2 * s)) of its share of the sample (nominally 1 / n_bins): for
+    s = 200,000 and delta = 0.01 that is +-0.0073.
+    """
+    arr = np.ascontiguousarray(_as_float_array(x, "x", 1))
+    return quantile_edges_many(
+        arr.reshape(-1, 1),
+        n_bins,
+        special_values=[special_values],
+        sample_size=sample_size,
+        seed=seed,
+    )[0]
+
+
+def quantile_edges_many(
+    X: object,
+    n_bins: int = 20,
+    *,
+    special_values: Sequence[Sequence[float]] | None = None,
+    sample_size: int = 200_000,
+    seed: int = 0,
+) -> list[np.ndarray]:
+    """`quantile_edges` of every column of a 2-D array (n_rows, n_features), in parallel.
+
+    special_values: None, or one sequence of special values per feature. Every column uses the
+    same sampling stream, so result[j] equals quantile_edges(X[:, j], ...) exactly.
+    """
+    X = _as_float_array(X, "X", 2)
+    n_rows, n_features = X.shape
+    n_bins = _check_int(n_bins, "n_bins", minimum=1)
+    sample_size = _check_int(sample_size, "sample_size", minimum=1)
+    seed = _check_int(seed, "seed", minimum=0, maximum=2**64 - 1)
+    specials = [
+        _check_specials(s, f"special_values[{f}]")
+        for f, s in enumerate(_per_feature(special_values, n_features, "special_values"))
+    ]
+    special_flat, special_offsets = K.pack_arrays(specials, np.float64)
+    x_flat, f_order = _flat_with_order(X)
+    out_edges = np.empty((n_features, n_bins - 1), dtype=np.float64)
+    out_counts = np.zeros(n_features, dtype=np.int64)
+    if n_features:
+        K._quantile_edges(
+            x_flat, n_rows, n_features, f_order, n_bins, special_flat, special_offsets,
+            sample_size, np.uint64(seed), out_edges, out_counts,
+        )
+    return [out_edges[f, : out_counts[f]].copy() for f in range(n_features)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Assignment
+# ---------------------------------------------------------------------------------------------
+
+
+def assign_numeric(
+    x: object, edges: object, special_values: Sequence[float] = ()
+) -> np.ndarray:
+    """Bin index (int64) of every value of one numeric column; layout in the package docstring."""
+    x = np.ascontiguousarray(_as_float_array(x, "x", 1))
+    edges = _check_edges(edges, "edges")
+    specials = _check_specials(special_values, "special_values")
+    padded, _, n_edges = K.pack_edges([edges])
+    out = np.empty(x.shape[0], dtype=np.int64)
+    K._assign_numeric(x, padded, n_edges[0], specials, out)
+    return out
+
+
+def _check_code_map(code_to_bin: object, name: str) -> np.ndarray:
+    lookup = np.ascontiguousarray(_as_int_array(code_to_bin, name, 1), dtype=np.int64)
+    if lookup.size and lookup.min() < 0:
+        raise InputError(f"{name} maps a code to a negative bin; bins are numbered from 0.")
+    return lookup
+
+
+def _check_codes_in_range(codes: np.ndarray, n_codes: int, name: str) -> None:
+    if codes.size == 0:
+        return
+    low, high = int(codes.min()), int(codes.max())
+    if low < -1 or high >= n_codes:
+        bad = low if low < -1 else high
+        raise InputError(
+            f"{name} has code {bad}, outside [-1, {n_codes}): codes must index code_to_bin, "
+            "with -1 for missing. Map unseen categories to a known code first."
+        )
+
+
+def assign_codes(codes: object, code_to_bin: object, missing_bin: int) -> np.ndarray:
+    """Bin index (int64) of each categorical code; code -1 (missing) goes to `missing_bin`."""
+    codes = np.ascontiguousarray(_as_int_array(codes, "codes", 1))
+    lookup = _check_code_map(code_to_bin, "code_to_bin")
+    missing_bin = _check_int(missing_bin, "missing_bin", minimum=0)
+    _check_codes_in_range(codes, lookup.shape[0], "codes")
+    out = np.empty(codes.shape[0], dtype=np.int64)
+    K._assign_codes(codes, lookup, missing_bin, out)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting
+# ---------------------------------------------------------------------------------------------
+
+
+def count_numeric(
+    X: object,
+    edges: Sequence[object],
+    label: object,
+    *,
+    special_values: Sequence[Sequence[float]] | None = None,
+    weights: object = None,
+) -> list[np.ndarray]:
+    """Count label 0/1 rows per bin of every numeric column in one fused pass.
+
+    X: float array (n_rows, n_features), C or F order. edges: one strictly increasing array of
+    interior edges per feature. special_values: None or one sequence per feature. Returns per
+    feature an array (len(edges[f]) + 2 + n_specials, 2): column 0 counts label 0, column 1
+    label 1; int64 counts, or float64 weight sums when `weights` is given.
+    """
+    X = _as_float_array(X, "X", 2)
+    n_rows, n_features = X.shape
+    edges = _per_feature(edges, n_features, "edges")
+    if any(e is None for e in edges):
+        raise InputError("edges must give an array (possibly empty) for every feature.")
+    edges = [_check_edges(e, f"edges[{f}]") for f, e in enumerate(edges)]
+    specials = [
+        _check_specials(s, f"special_values[{f}]")
+        for f, s in enumerate(_per_feature(special_values, n_features, "special_values"))
+    ]
+    label = _check_label(label, n_rows)
+    weights = _check_weights(weights, n_rows)
+    padded, edge_offsets, n_edges = K.pack_edges(edges)
+    special_flat, special_offsets = K.pack_arrays(specials, np.float64)
+    n_bins = n_edges + 2 + np.diff(special_offsets)
+    count_offsets = np.zeros(n_features + 1, dtype=np.int64)
+    count_offsets[1:] = np.cumsum(2 * n_bins)
+    out = _new_counts(n_rows, int(count_offsets[-1]), weights)
+    if n_features and n_rows:
+        x_flat, f_order = _flat_with_order(X)
+        K._count_numeric(
+            x_flat, n_rows, n_features, f_order, padded, edge_offsets, n_edges, special_flat,
+            special_offsets, count_offsets, label,
+            _NO_WEIGHTS if weights is None else weights, weights is not None, out,
+        )
+    return _sum_chunks(out, count_offsets)
+
+
+def count_codes(
+    C: object,
+    code_to_bin_list: Sequence[object],
+    missing_bins: Sequence[int],
+    label: object,
+    *,
+    weights: object = None,
+    n_bins: Sequence[int] | None = None,
+) -> list[np.ndarray]:
+    """Count label 0/1 rows per bin of every categorical code column in one pass.
+
+    C: integer codes (n_rows, n_features), -1 = missing. code_to_bin_list[f] maps code c of
+    feature f to its bin; missing_bins[f] is the bin of code -1. Feature f has
+    max(max(code_to_bin_list[f]) + 1, missing_bins[f] + 1) bins unless n_bins[f] says more.
+    Returns per feature an array (n_bins_f, 2) as in `count_numeric`.
+    """
+    C = _as_int_array(C, "C", 2)
+    n_rows, n_features = C.shape
+    maps = [
+        _check_code_map(m, f"code_to_bin_list[{f}]")
+        for f, m in enumerate(_per_feature(code_to_bin_list, n_features, "code_to_bin_list"))
+    ]
+    missing = [
+        _check_int(m, f"missing_bins[{f}]", minimum=0)
+        for f, m in enumerate(_per_feature(missing_bins, n_features, "missing_bins"))
+    ]
+    sizes = [max(int(m.max()) + 1 if m.size else 0, mb + 1) for m, mb in zip(maps, missing)]
+    if n_bins is not None:
+        for f, (given, needed) in enumerate(zip(_per_feature(n_bins, n_features, "n_bins"), sizes)):
+            given = _check_int(given, f"n_bins[{f}]", minimum=1)
+            if given < needed:
+                raise InputError(
+                    f"n_bins[{f}] is {given} but code_to_bin_list[{f}] / missing_bins[{f}] "
+                    f"use bin {needed - 1}."
+                )
+            sizes[f] = given
+    if n_rows and n_features:
+        lows, highs = C.min(axis=0), C.max(axis=0)
+        for f, m in enumerate(maps):
+            if lows[f] < -1 or highs[f] >= m.shape[0]:
+                _check_codes_in_range(C[:, f], m.shape[0], f"C[:, {f}]")
+    label = _check_label(label, n_rows)
+    weights = _check_weights(weights, n_rows)
+    lookup, map_offsets = K.pack_arrays(maps, np.int64)
+    count_offsets = np.zeros(n_features + 1, dtype=np.int64)
+    count_offsets[1:] = np.cumsum(2 * np.asarray(sizes, dtype=np.int64))
+    out = _new_counts(n_rows, int(count_offsets[-1]), weights)
+    if n_rows and n_features:
+        K._count_codes(
+            C, lookup, map_offsets, np.asarray(missing, dtype=np.int64), count_offsets, label,
+            _NO_WEIGHTS if weights is None else weights, weights is not None, out,
+        )
+    return _sum_chunks(out, count_offsets)
+
+
+def count_bins(
+    bins: object, n_bins: int, label: object, *, weights: object = None
+) -> np.ndarray:
+    """Count label 0/1 rows per already-assigned bin: array (n_bins, 2), as in `count_numeric`.
+
+    Serves drift (label = window indicator) and fairness (label = group indicator) too.
+    """
+    bins = np.ascontiguousarray(_as_int_array(bins, "bins", 1))
+    n_bins = _check_int(n_bins, "n_bins", minimum=1)
+    n_rows = bins.shape[0]
+    if n_rows:
+        low, high = int(bins.min()), int(bins.max())
+        if low < 0 or high >= n_bins:
+            raise InputError(f"bins has bin {low if low < 0 else high}, outside [0, {n_bins}).")
+    label = _check_label(label, n_rows)
+    weights = _check_weights(weights, n_rows)
+    out = _new_counts(n_rows, 2 * n_bins, weights)
+    if n_rows:
+        K._count_bins(
+            bins, label, _NO_WEIGHTS if weights is None else weights, weights is not None, out
+        )
+    return out.sum(axis=0).reshape(n_bins, 2)
