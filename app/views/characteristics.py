@@ -24,18 +24,23 @@ st.caption(
 table = summary[["name", "kind", "n_bins", "iv", "iv_se", "iv_ci_low", "iv_ci_high",
                  "ci_method", "p_value", "q_value"]]
 st.dataframe(table, hide_index=True, key="iv_table",
-             column_config={c: st.column_config.NumberColumn(format="%.4f")
-                            for c in ["iv", "iv_se", "iv_ci_low", "iv_ci_high"]})
+             column_config={
+                 **{c: st.column_config.NumberColumn(format="%.4f")
+                    for c in ["iv", "iv_se", "iv_ci_low", "iv_ci_high"]},
+                 **{c: st.column_config.NumberColumn(format="%.2e") for c in ["p_value", "q_value"]},
+             })
 
 valid = summary.dropna(subset=["iv"])
 order = valid["name"].tolist()
-base = alt.Chart(valid).encode(y=alt.Y("name:N", sort=order, title=None))
+base = alt.Chart(valid).encode(
+    y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)))
 chart = base.mark_rule().encode(x=alt.X("iv_ci_low:Q", title=f"IV with {level} interval"),
                                 x2="iv_ci_high:Q") + base.mark_point(filled=True).encode(
     x="iv:Q", tooltip=["name", "iv", "iv_se", "iv_ci_low", "iv_ci_high", "p_value"])
 st.altair_chart(chart.properties(height=22 * len(valid) + 40), width="stretch")
 
 st.header("Weight of Evidence per bin")
+st.caption("Bars: WoE; whiskers: 95% Wald intervals (WoE +- 1.96 SE, delta method).")
 name = st.selectbox("Characteristic", order, key="characteristic")
 woe = report.woe(name)
 woe.attrs = {}  # the covariance matrix is not for display
