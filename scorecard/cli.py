@@ -59,6 +59,9 @@ def iv(
     special: Annotated[list[str], typer.Option(help="Special value COL=VALUE (repeatable).")] = [],
     level: Annotated[float, typer.Option(help="Confidence level of the intervals.")] = 0.95,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    paper: Annotated[bool, typer.Option(
+        "--paper", help="Also show the framework paper's published SE and Z-test p-value "
+        "(anti-conservative; for comparison only).")] = False,
 ) -> None:
     """Information value of every characteristic, with SE, interval and p-value, sorted by IV.
 
@@ -73,6 +76,8 @@ def iv(
     report = iv_report(frame, target, bad_value=bad_value, n_bins=n_bins,
                        special_values=parse_specials(special), level=level)
     summary = report.summary
+    if paper:
+        summary = summary.merge(report.paper_columns(), on="name", how="left")
     if as_json:
         records = json.loads(summary.to_json(orient="records", double_precision=15))
         typer.echo(json.dumps({"data": str(data), "target": target, "level": level,
@@ -82,7 +87,8 @@ def iv(
     shown = summary.assign(
         ci=[f"[{lo:.4f}, {hi:.4f}]" if lo == lo else "" for lo, hi in
             zip(summary.iv_ci_low, summary.iv_ci_high)]
-    )[["name", "kind", "n_bins", "iv", "iv_se", "ci", "p_value", "q_value"]]
+    )[["name", "kind", "n_bins", "iv", "iv_se", "ci", "p_value", "q_value"]
+      + (["paper_se", "paper_p_value"] if paper else [])]
     shown = shown.rename(columns={"ci": f"{pct} CI ({'/'.join(sorted(set(summary.ci_method) - {''}))})"})
     typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for name, note in zip(summary.name, summary.note):

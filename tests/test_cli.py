@@ -89,3 +89,14 @@ def test_special_values_and_parquet(tmp_path):
     assert rows["x"]["p_value"] < 1e-10 and rows["noise"]["p_value"] > 1e-4
     bad = run("iv", str(path), "--target", "y", "--special", "x:-999")
     assert bad.exit_code == 2 and "COL=VALUE" in bad.output
+
+
+def test_paper_compatibility_columns_are_smaller_se():
+    result = run("iv", GERMAN, "--target", "credit_risk", "--json", "--paper")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["characteristics"]
+    frame = pd.read_csv(GERMAN)
+    table = pd.crosstab(frame["purpose"], frame["credit_risk"])
+    row = next(r for r in rows if r["name"] == "purpose")
+    assert row["paper_se"] == pytest.approx(stats.paper_iv_se(table[1], table[2]), rel=1e-12)
+    assert row["paper_se"] < row["iv_se"]

@@ -130,6 +130,22 @@ class IVReport:
                 self.results[c.name] = None
                 self.notes[c.name] = str(exc)
 
+    def paper_columns(self) -> pd.DataFrame:
+        """The framework paper's published SE and Z-test p-value per characteristic.
+
+        Anti-conservative (STATISTICS.md section 6): shown only so users can see the difference.
+        """
+        rows = []
+        for name, c in self.characteristics.items():
+            if self.results[name] is None:
+                rows.append({"name": name, "paper_se": np.nan, "paper_p_value": np.nan})
+                continue
+            keep = c.counts.sum(axis=1) > 0
+            goods, bads = c.counts[keep, 0], c.counts[keep, 1]
+            rows.append({"name": name, "paper_se": stats.paper_iv_se(goods, bads),
+                         "paper_p_value": stats.paper_z_test(goods, bads)[1]})
+        return pd.DataFrame(rows)
+
     @property
     def summary(self) -> pd.DataFrame:
         """One row per characteristic, sorted by IV; q_value is the Benjamini-Hochberg adjustment."""
