@@ -1,6 +1,21 @@
-"""Binning: pre-binning candidates and the exact optimal merge of pre-bins."""
+"""Binning: pre-binning candidates, the exact optimal merge, and the binning estimators.
+
+`OptimalBinner` bins one characteristic; `BinningProcess` bins every characteristic of a frame,
+selects by IV and transforms to WoE; `BinningTable` is the frozen, JSON-serialisable result.
+"""
 
 from scorecard.binning._prebin import stump_split_candidates
 from scorecard.binning._solver import MergeResult, optimal_merge
+from scorecard.binning.binner import BinningWarning, OptimalBinner
+from scorecard.binning.process import BinningProcess
+from scorecard.binning.table import BinningTable
 
-__all__ = ["MergeResult", "optimal_merge", "stump_split_candidates"]
+__all__ = [
+    "BinningProcess",
+    "BinningTable",
+    "BinningWarning",
+    "MergeResult",
+    "OptimalBinner",
+    "optimal_merge",
+    "stump_split_candidates",
+]
