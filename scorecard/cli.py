@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -22,15 +23,20 @@ app = typer.Typer(
 
 
 def friendly_errors(command):
-    """Print our own errors as one line on stderr and exit 2, instead of a traceback."""
+    """Print our errors and warnings as one line each on stderr (errors exit 2), not tracebacks."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ScorecardError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return command(*args, **kwargs)
+            except ScorecardError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from None
+            finally:
+                for w in caught:
+                    typer.echo(f"warning: {w.message}", err=True)
 
     return wrapper
 
@@ -94,6 +100,62 @@ def iv(
     for name, note in zip(summary.name, summary.note):
         if note:
             typer.echo(f"note: {name}: {note}", err=True)
+
+
+TRENDS = ("auto", "ascending", "descending", "peak", "valley", "none")
+
+
+@app.command("bin")
+@friendly_errors
+def bin_command(
+    data: Annotated[Path, typer.Argument(help="CSV or parquet file, one row per application.")],
+    target: Annotated[str, typer.Option(help="Binary target column.")],
+    out: Annotated[Optional[Path], typer.Option(help="Write the fitted binning as JSON here.")] = None,
+    report: Annotated[bool, typer.Option("--report", help="Print the summary table.")] = False,
+    bad_value: Annotated[Optional[str], typer.Option(help="Target value meaning bad.")] = None,
+    special: Annotated[list[str], typer.Option(help="Special value COL=VALUE (repeatable).")] = [],
+    exclude: Annotated[list[str], typer.Option(help="Column not to bin (repeatable).")] = [],
+    monotone: Annotated[str, typer.Option(help="Event-rate trend: " + ", ".join(TRENDS) + ".")] = "auto",
+    max_bins: Annotated[Optional[int], typer.Option(help="Maximum bins per characteristic.")] = None,
+    min_bin_size: Annotated[float, typer.Option(help="Minimum share of rows per bin.")] = 0.05,
+    prebinning: Annotated[str, typer.Option(help="quantile or stumps (XGBoost depth-1).")] = "quantile",
+    min_iv_low: Annotated[Optional[float], typer.Option(
+        help="Select only characteristics whose IV interval's lower end exceeds this.")] = None,
+) -> None:
+    """Optimal (exact, monotone) binning of every characteristic, saved as JSON.
+
+    Missing values and each special value get their own bin; categories are ordered by event
+    rate and merged. IV intervals and p-values after supervised binning are optimistic: judge
+    them on hold-out rows.
+    """
+    from scorecard.binning import BinningProcess
+    from scorecard.io import read_table
+    from scorecard._validation import binary_target, require_columns
+
+    if out is None and not report:
+        raise InputError("nothing to do: give --out FILE.json, --report, or both.")
+    if monotone not in TRENDS:
+        raise InputError(f"--monotone must be one of {', '.join(TRENDS)}; got {monotone!r}.")
+    frame = read_table(data)
+    require_columns(frame, [target], what="target column")
+    require_columns(frame, exclude, what="excluded column")
+    y = binary_target(frame[target], name=target, bad_value=bad_value)
+    columns = [c for c in frame.columns if c != target and c not in set(exclude)]
+    selection = {"iv_ci_low": {"min": min_iv_low}} if min_iv_low is not None else None
+    process = BinningProcess(
+        columns=columns, special_values=parse_specials(special) or None, selection=selection,
+        monotonic_trend=None if monotone == "none" else monotone, max_n_bins=max_bins,
+        min_bin_size=min_bin_size, prebinning=prebinning,
+    ).fit(frame[columns], y)
+    if out is not None:
+        out.write_text(process.to_json())
+        typer.echo(f"wrote {out} ({len(process.columns_)} characteristics, "
+                   f"{len(process.selected_)} selected)", err=True)
+    if report:
+        summary = process.summary()
+        shown = summary[[c for c in ["name", "dtype", "n_bins", "trend", "iv", "iv_se", "iv_ci_low",
+                                     "iv_ci_high", "p_value", "selected"] if c in summary.columns]]
+        typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 
 
 def app_script() -> Path:

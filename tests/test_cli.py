@@ -100,3 +100,26 @@ def test_paper_compatibility_columns_are_smaller_se():
     row = next(r for r in rows if r["name"] == "purpose")
     assert row["paper_se"] == pytest.approx(stats.paper_iv_se(table[1], table[2]), rel=1e-12)
     assert row["paper_se"] < row["iv_se"]
+
+
+def test_bin_writes_json_that_reloads_and_reports(tmp_path):
+    from scorecard.binning import BinningProcess
+
+    out = tmp_path / "binning.json"
+    result = run("bin", GERMAN, "--target", "credit_risk", "--out", str(out), "--report",
+                 "--min-iv-low", "0.02", "--max-bins", "5")
+    assert result.exit_code == 0, result.output
+    process = BinningProcess.from_json(out.read_text())
+    summary = process.summary()
+    assert (summary["n_bins"] <= 5 + 2).all()
+    assert set(process.selected_) == set(summary.loc[summary["iv_ci_low"] > 0.02, "name"])
+    assert "status_of_existing_checking_account" in result.output
+    assert "warning: column 'foreign_worker'" in result.output
+
+
+def test_bin_bad_options():
+    assert "nothing to do" in run("bin", GERMAN, "--target", "credit_risk").output
+    bad = run("bin", GERMAN, "--target", "credit_risk", "--report", "--monotone", "up")
+    assert bad.exit_code == 2 and "--monotone must be one of" in bad.output
+    missing = run("bin", GERMAN, "--target", "credit_risk", "--report", "--exclude", "nope")
+    assert missing.exit_code == 2 and "'nope' not found" in missing.output
