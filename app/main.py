@@ -1,16 +1,20 @@
-"""Streamlit entry point: the router. Run with `scorecard dashboard` (or `make run`)."""
+"""Streamlit entry point: the router and the shared sidebar. Run with `scorecard dashboard`."""
 
 import sys
 from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # views import the shared `state`
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # pages import `state` and `charts`
+
+import state  # noqa: E402
 
 st.set_page_config(page_title="Scorecard", layout="wide")
+st.sidebar.selectbox("Dataset", state.dataset_names(), key="dataset")
 
 pages = [
     st.Page("views/characteristics.py", title="Characteristics", default=True),
+    st.Page("views/binning.py", title="Binning"),
     st.Page("views/history.py", title="History"),
 ]
 st.navigation(pages).run()

@@ -1,17 +1,31 @@
-"""The only place the dashboard caches: datasets and the results computed from them."""
+"""The only place the dashboard caches: datasets, the results computed from them, the store."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from scorecard._validation import binary_target
+from scorecard.binning import BinningProcess
 from scorecard.binning.prebinning import IVReport, iv_report
 from scorecard.datasets import DATASETS
 from scorecard.storage import ResultStore, default_url
 
+TRENDS = ["auto", "ascending", "descending", "peak", "valley", "none"]
+NUMBER_FORMATS = {
+    **{c: st.column_config.NumberColumn(format="%.4f")
+       for c in ["iv", "iv_se", "iv_ci_low", "iv_ci_high"]},
+    **{c: st.column_config.NumberColumn(format="%.2e") for c in ["p_value", "q_value"]},
+}
+
 
 def dataset_names() -> list[str]:
     return list(DATASETS)
+
+
+def current_dataset() -> str:
+    """The dataset chosen in the sidebar (the selector lives in main.py, on every page)."""
+    return st.session_state.get("dataset") or dataset_names()[0]
 
 
 @st.cache_data(show_spinner="Loading data ...")
@@ -19,13 +33,31 @@ def load_dataset(name: str) -> pd.DataFrame:
     return DATASETS[name].load()
 
 
+def characteristics(name: str) -> list[str]:
+    info = DATASETS[name]
+    return [c for c in load_dataset(name).columns if c not in info.exclude]
+
+
 @st.cache_resource(show_spinner="Pre-binning and computing IV ...")
 def iv_report_for(name: str, n_bins: int) -> IVReport:
     info = DATASETS[name]
+    return iv_report(load_dataset(name), info.target, bad_value=info.bad_value,
+                     columns=characteristics(name), n_bins=n_bins,
+                     special_values=info.special_values)
+
+
+@st.cache_resource(show_spinner="Optimal binning ...")
+def binning_for(name: str, trend: str, max_bins: int, min_bin_size: float,
+                prebinning: str) -> BinningProcess:
+    info = DATASETS[name]
     frame = load_dataset(name)
-    columns = [c for c in frame.columns if c not in info.exclude]
-    return iv_report(frame, info.target, bad_value=info.bad_value, columns=columns,
-                     n_bins=n_bins, special_values=info.special_values)
+    columns = characteristics(name)
+    y = binary_target(frame[info.target], name=info.target, bad_value=info.bad_value)
+    return BinningProcess(
+        columns=columns, special_values=dict(info.special_values) or None,
+        monotonic_trend=None if trend == "none" else trend, max_n_bins=max_bins,
+        min_bin_size=min_bin_size, prebinning=prebinning,
+    ).fit(frame[columns], y)
 
 
 def store() -> ResultStore:

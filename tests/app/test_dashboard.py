@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -57,3 +58,35 @@ def test_history_lists_stored_report():
     assert list(history["subject"]) == ["german_credit"]
     report = at.dataframe[1].value
     assert report.iloc[0]["name"] == "status_of_existing_checking_account"
+
+
+def test_binning_page_matches_the_estimator():
+    from scorecard._validation import binary_target
+    from scorecard.binning import BinningProcess
+
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    at.switch_page("views/binning.py").run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    info = DATASETS["german_credit"]
+    frame = info.load()
+    columns = [c for c in frame.columns if c not in info.exclude]
+    y = binary_target(frame[info.target], bad_value=info.bad_value)
+    expected = BinningProcess(columns=columns, max_n_bins=8).fit(frame[columns], y).summary()
+    assert list(shown["name"]) == list(expected["name"])
+    assert shown["iv"].to_numpy() == pytest.approx(expected["iv"].to_numpy(), rel=1e-12)
+    at.selectbox(key="binned_characteristic").set_value("duration_in_month").run()
+    bins = at.dataframe[1].value
+    assert "Missing" in set(bins["label"]) and bins["woe_se"].dropna().gt(0).all()
+    rates = bins.loc[bins["kind"] == "interval", "event_rate"].to_numpy()
+    assert np.all(np.diff(rates) > 0) or np.all(np.diff(rates) < 0)
+
+
+def test_binning_page_reacts_to_constraints():
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    at.switch_page("views/binning.py").run()
+    at.slider(key="max_bins").set_value(3).run()
+    assert not at.exception, at.exception
+    at.selectbox(key="binned_characteristic").set_value("duration_in_month").run()
+    bins = at.dataframe[1].value
+    assert (bins["kind"] == "interval").sum() <= 3
