@@ -187,5 +187,14 @@ def main() -> None:
     app()
 
 
+def _register_scorecard_commands() -> None:
+    from scorecard.cli_scorecard import register
+
+    register(app)
+
+
+_register_scorecard_commands()
+
+
 if __name__ == "__main__":
     main()
