@@ -15,6 +15,7 @@ st.sidebar.selectbox("Dataset", state.dataset_names(), key="dataset")
 pages = [
     st.Page("views/characteristics.py", title="Characteristics", default=True),
     st.Page("views/binning.py", title="Binning"),
+    st.Page("views/scorecard.py", title="Scorecard"),
     st.Page("views/history.py", title="History"),
 ]
 st.navigation(pages).run()

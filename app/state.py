@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 import streamlit as st
+from sklearn.model_selection import train_test_split
 
 from scorecard._validation import binary_target
 from scorecard.binning import BinningProcess
 from scorecard.binning.prebinning import IVReport, iv_report
 from scorecard.datasets import DATASETS
+from scorecard.model.scorecard import Scorecard
 from scorecard.storage import ResultStore, default_url
 
 TRENDS = ["auto", "ascending", "descending", "peak", "valley", "none"]
+ENCODINGS = ["woe-lr", "onehot-lr", "xgb-stumps"]
+HOLDOUT_SHARE, SPLIT_SEED = 0.3, 0
 NUMBER_FORMATS = {
     **{c: st.column_config.NumberColumn(format="%.4f")
        for c in ["iv", "iv_se", "iv_ci_low", "iv_ci_high"]},
@@ -58,6 +66,49 @@ def binning_for(name: str, trend: str, max_bins: int, min_bin_size: float,
         monotonic_trend=None if trend == "none" else trend, max_n_bins=max_bins,
         min_bin_size=min_bin_size, prebinning=prebinning,
     ).fit(frame[columns], y)
+
+
+@dataclass(frozen=True)
+class FittedScorecard:
+    model: Scorecard
+    metrics: dict
+    y_test: np.ndarray
+    test_scores: np.ndarray
+    n_train: int
+    n_test: int
+
+
+@st.cache_resource(show_spinner="Fitting the scorecard ...")
+def scorecard_for(name: str, encoding: str) -> FittedScorecard:
+    """Fit on a stratified 70% of the rows; evaluate on the other 30%."""
+    info = DATASETS[name]
+    frame = load_dataset(name)
+    target = frame[info.target]  # raw values: the spec records the real bad value
+    y = binary_target(target, name=info.target, bad_value=info.bad_value)
+    X = frame[characteristics(name)]
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, target, test_size=HOLDOUT_SHARE, random_state=SPLIT_SEED, stratify=y)
+    binning = BinningProcess(special_values=dict(info.special_values) or None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the CLI and API show them; the page shows results
+        model = Scorecard(binning, encoding=encoding, target_name=info.target,
+                          bad_value=info.bad_value, name=f"{name} {encoding}").fit(X_train, y_train)
+    label_test = binary_target(y_test, name=info.target, bad_value=info.bad_value)
+    return FittedScorecard(model, model.evaluate(X_test, y_test), label_test,
+                           model.score(X_test), len(X_train), len(X_test))
+
+
+def saved_scorecard_id(name: str, encoding: str) -> int:
+    """Store the scorecard's spec once per store."""
+    return _saved_scorecard_id(default_url(), name, encoding)
+
+
+@st.cache_data(show_spinner=False)
+def _saved_scorecard_id(url: str, name: str, encoding: str) -> int:
+    fitted = scorecard_for(name, encoding)
+    params = {"encoding": encoding, "holdout": HOLDOUT_SHARE, "seed": SPLIT_SEED,
+              "data_sha256": fitted.model.spec_["training"]["data_sha256"]}
+    return _store(url).save("scorecard", name, params, fitted.model.spec_)
 
 
 def store() -> ResultStore:

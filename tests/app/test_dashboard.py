@@ -90,3 +90,40 @@ def test_binning_page_reacts_to_constraints():
     at.selectbox(key="binned_characteristic").set_value("duration_in_month").run()
     bins = at.dataframe[1].value
     assert (bins["kind"] == "interval").sum() <= 3
+
+
+def test_scorecard_page_shows_holdout_performance_and_exports():
+    import warnings
+
+    from sklearn.model_selection import train_test_split
+
+    from scorecard._validation import binary_target
+    from scorecard.model.scorecard import Scorecard
+
+    at = AppTest.from_file(MAIN, default_timeout=180).run()
+    at.switch_page("views/scorecard.py").run()
+    assert not at.exception, at.exception
+    info = DATASETS["german_credit"]
+    frame = info.load()
+    columns = [c for c in frame.columns if c not in info.exclude]
+    y = binary_target(frame[info.target], bad_value=info.bad_value)
+    X_train, X_test, y_train, y_test = train_test_split(
+        frame[columns], y, test_size=0.3, random_state=0, stratify=y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = Scorecard(encoding="woe-lr").fit(X_train, y_train)
+    expected_auc = model.evaluate(X_test, y_test)["auc"]["value"]
+    performance = at.dataframe[0].value
+    shown_auc = performance.loc[performance["metric"] == "AUC", "value"].iloc[0]
+    assert shown_auc == pytest.approx(expected_auc, rel=1e-12)
+    assert 0.7 < shown_auc < 0.9
+    points = at.dataframe[1].value
+    assert set(points["characteristic"]) == set(model.characteristics_)
+    downloads = [e for e in at.get("download_button")]
+    assert len(downloads) == 6
+    at.sidebar.selectbox(key="encoding").set_value("xgb-stumps").run()
+    assert not at.exception, at.exception
+    history = AppTest.from_file(MAIN, default_timeout=60).run()
+    history.switch_page("views/history.py").run()
+    kinds = set(history.dataframe[0].value["kind"])
+    assert "scorecard" in kinds
