@@ -88,3 +88,32 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, what: str = 
             f"{what} {', '.join(map(repr, missing))} not found; available columns: "
             f"{', '.join(map(str, list(frame.columns)[:20]))}."
         )
+
+
+def value_text(value: object) -> str:
+    """One value as category text: whole finite floats print as integers (1.0 -> "1").
+
+    The single rule shared by binning, the spec scorer and every export, so a category means the
+    same text everywhere.
+    """
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2.0**53:
+        return str(int(value))
+    return str(value)
+
+
+def category_text(series: pd.Series) -> pd.Series:
+    """A column as category text (missing stays missing), value by value as `value_text`."""
+    dtype = series.dtype
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        text = series.astype("string")
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2.0**53)
+        if whole.any():
+            text = text.copy()
+            text[whole] = pd.array(values[whole].astype(np.int64).astype(str), dtype="string")
+        return text
+    if dtype == object:
+        return series.map(lambda v: v if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                          else value_text(v)).astype("string")
+    return series.astype("string")

@@ -45,7 +45,8 @@ or from the command line: python scorer.py IN.csv OUT.csv [--reason-codes K]
 
 Scoring: a numeric value that is missing (None, NaN) takes the missing bin; a value equal to a
 special value takes that bin; otherwise the interval bin is the number of edges <= x. A
-categorical value is missing (None, NaN) or compared as text (str(value)); a category in no bin
+categorical value is missing (None, NaN) or compared as text (str(value), but a whole float
+prints as an integer: 1.0 -> "1"; CSV fields are compared as written); a category in no bin
 takes the unseen points. In CSV files, empty fields and pandas' default NA strings are missing.
 """
 
@@ -90,6 +91,13 @@ def _number(value, name):
         raise ValueError(f"column {name!r}: {value!r} is not a number") from None
 
 
+def _text(value):
+    """Category text: whole finite floats print as integers (1.0 -> "1"), as in the binning."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2.0**53:
+        return str(int(value))
+    return str(value)
+
+
 def _points(characteristic, row):
     name = characteristic["name"]
     try:
@@ -106,7 +114,7 @@ def _points(characteristic, row):
             if x == special:
                 return points
         return characteristic["interval_points"][bisect.bisect_right(characteristic["edges"], x)]
-    return characteristic["categories"].get(str(value), characteristic["unseen_points"])
+    return characteristic["categories"].get(_text(value), characteristic["unseen_points"])
 
 
 def _all_points(row):

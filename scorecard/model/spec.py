@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scorecard._validation import category_text
 from scorecard.exceptions import InputError, SpecError
 
 __all__ = [
@@ -593,7 +594,7 @@ def _numeric_points(x: np.ndarray, ch: Mapping[str, Any]) -> np.ndarray:
 
 
 def _categorical_points(series: pd.Series, ch: Mapping[str, Any]) -> np.ndarray:
-    text = series.astype("string")
+    text = category_text(series)
     categories: list[str] = []
     per_category: list[int] = []
     for bin_ in ch["bins"][:-1]:
