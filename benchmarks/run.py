@@ -1,20 +1,23 @@
-"""All benchmarks in one run: `make bench` (or `python benchmarks/run.py [--rows N --features F]`).
+"""All benchmarks in one run: `make bench` (or `python benchmarks/run.py [--rows N --no-peers]`).
 
-On the same seeded synthetic data (scorecard.datasets.make_wide) it times
-  (a) the count pass with given edges: our fused numba pass vs plain numpy
-      (np.searchsorted + np.bincount per characteristic);
-  (b) pre-binning + counts + IV with SE for every characteristic: ours (quantile_edges_many +
-      count_numeric + stats.jeffreys) vs the numpy reference (np.nanquantile + searchsorted +
-      bincount + stats.jeffreys) vs, when installed, optbinning's BinningProcess (which also runs
-      its optimal binning solver, so it does more work: a peer reference, not a like-for-like).
-Numba compile time is excluded (warm-up call first); times are best of --repeat.
+1. Engine, on seeded synthetic data (scorecard.datasets.make_wide, --rows x --features):
+   (a) the count pass with given edges: our fused numba pass vs plain numpy
+       (np.searchsorted + np.bincount per characteristic);
+   (b) pre-binning + counts + IV with SE for every characteristic: ours (quantile_edges_many +
+       count_numeric + stats.jeffreys) vs the numpy reference (np.nanquantile + searchsorted +
+       bincount + stats.jeffreys).
+   Numba compile time is excluded (warm-up call first); times are best of --repeat.
+2. BinningProcess speed and peak memory, ours vs optbinning's BinningProcess (and toad's
+   chi-merge, extrapolated from subsamples) on the same data: bench_binning.py.
+3. IV per characteristic, ours vs optbinning with matching constraints, on the two bundled
+   datasets and --compare-rows synthetic applications: compare_optbinning.py.
+--no-peers skips everything that needs optbinning or toad (section 3 entirely).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numba
@@ -22,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_binning  # noqa: E402
+import compare_optbinning  # noqa: E402
 from bench_engine import best_of  # noqa: E402
 
 from scorecard import engine, stats  # noqa: E402
@@ -49,20 +54,23 @@ def numpy_iv(X: np.ndarray, y: np.ndarray, n_bins: int) -> list[float]:
     return out
 
 
-def optbinning_fit(frame: pd.DataFrame, y: np.ndarray) -> object:
-    from optbinning import BinningProcess as OBP
-
-    return OBP(list(frame.columns)).fit(frame, y)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--features", type=int, default=25)
     parser.add_argument("--bins", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-peers", action="store_true", help="skip optbinning")
+    parser.add_argument("--no-peers", action="store_true", help="skip optbinning and toad")
+    parser.add_argument("--no-toad", action="store_true", help="skip toad only")
+    parser.add_argument("--no-optb-parallel", action="store_true",
+                        help="skip the optbinning n_jobs=2 run (section 2)")
+    parser.add_argument("--toad-rows", type=int, default=20_000,
+                        help="toad's larger subsample (its time is extrapolated)")
+    parser.add_argument("--compare-rows", type=int, default=100_000,
+                        help="synthetic rows for the IV comparison (section 3)")
     args = parser.parse_args()
+
+    _section(f"1. Engine: counts and pre-binning IV, {args.rows:,} rows x {args.features}")
 
     X, y = make_wide(args.rows, args.features, seed=0)
     edges = engine.quantile_edges_many(X, args.bins)
@@ -76,18 +84,6 @@ def main() -> None:
     add("(a) counts, given edges", "numpy reference", lambda: reference.count_numeric(X, edges, y))
     add("(b) pre-bin + counts + IV, SE", "scorecard (numba)", lambda: ours_iv(X, y, args.bins))
     add("(b) pre-bin + counts + IV, SE", "numpy reference", lambda: numpy_iv(X, y, args.bins))
-    if not args.no_peers:
-        try:
-            import optbinning  # noqa: F401
-        except ImportError:
-            print("optbinning not installed: `make bench` installs it", file=sys.stderr)
-        else:
-            frame = pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])])
-            start = time.perf_counter()
-            optbinning_fit(frame, y)
-            rows.append(("(b) pre-bin + counts + IV, SE", "optbinning BinningProcess (1 run)",
-                         time.perf_counter() - start))
-
     table = pd.DataFrame(rows, columns=["task", "implementation", "seconds"])
     fastest = table.groupby("task")["seconds"].transform(
         lambda s: s[table.loc[s.index, "implementation"].str.startswith("scorecard")].iloc[0])
@@ -95,6 +91,22 @@ def main() -> None:
     print(f"rows={args.rows:,} characteristics={args.features} pre-bins={args.bins} "
           f"numba threads={numba.get_num_threads()} best of {args.repeat}")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    del X, y, edges
+
+    _section(f"2. BinningProcess speed and memory, {args.rows:,} rows x {args.features}")
+    bench_binning.run(args.rows, args.features, args.repeat, peers=not args.no_peers,
+                      toad=not args.no_toad, toad_rows=args.toad_rows,
+                      optb_parallel=not args.no_optb_parallel)
+
+    if args.no_peers:
+        print("\n(3. IV comparison with optbinning skipped: --no-peers)")
+        return
+    _section("3. IV per characteristic, ours vs optbinning, matching constraints")
+    compare_optbinning.run(rows=args.compare_rows)
+
+
+def _section(title: str) -> None:
+    print(f"\n=== {title} ===", flush=True)
 
 
 if __name__ == "__main__":

@@ -331,6 +331,12 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
         thresholds of `n_rounds` boosted XGBoost depth-1 stumps, as in the framework paper).
         Numeric characteristics only; categories are pre-binned one per category.
     max_n_prebins, n_rounds : size of the quantile pre-binning; boosting rounds for stumps.
+        The default 200 pre-bins (0.5% of the values each) lets the exact merge put every
+        final edge within 0.25% of the rows of any cut (heavy ties aside). With 20 the
+        candidates are 5% apart, as coarse as a minimum-size bin, and optbinning's adaptive
+        CART pre-bins beat ours by up to 10% IV (benchmarks/compare_optbinning.py). The merge
+        costs O(max_n_prebins^3), times max_n_bins when that is set, on a small table: 5-10 ms
+        per characteristic at 200 (about 8x less at 100).
     monotonic_trend : event-rate shape across final numeric bins: "auto" (the better of
         ascending and descending), "ascending", "descending", "peak", "valley" or None. For a
         categorical characteristic the categories are ordered by event rate, so any trend other
@@ -380,7 +386,7 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
         *,
         dtype: str = "auto",
         prebinning: str = "quantile",
-        max_n_prebins: int = 20,
+        max_n_prebins: int = 200,
         n_rounds: int = 50,
         monotonic_trend: str | None = "auto",
         min_bin_size: float = 0.05,

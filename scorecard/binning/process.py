@@ -155,7 +155,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         p-values and intervals are optimistic after supervised binning (module docstring).
     prebinning, max_n_prebins, n_rounds, monotonic_trend, min_bin_size, min_goods, min_bads,
     max_n_bins, max_pvalue, cat_min_share, unseen, level : defaults for every column's
-        OptimalBinner (see there).
+        OptimalBinner (see there, also for why max_n_prebins is 200).
     n_jobs : threads for the per-column stump pre-binning (None: 1). The counting kernels
         always use every core.
 
@@ -177,7 +177,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         binner_params: Mapping[str, Mapping[str, Any]] | None = None,
         selection: Mapping[str, Any] | None = None,
         prebinning: str = "quantile",
-        max_n_prebins: int = 20,
+        max_n_prebins: int = 200,
         n_rounds: int = 50,
         monotonic_trend: str | None = "auto",
         min_bin_size: float = 0.05,
