@@ -29,7 +29,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import ClassifierTags
 
 from scorecard import engine
-from scorecard._validation import binary_target, check_weights
+from scorecard._validation import binary_target, category_text, check_weights
 from scorecard.binning._prebin import stump_split_candidates
 from scorecard.binning._solver import TRENDS, _check_options, optimal_merge
 from scorecard.binning.prebinning import (
@@ -204,19 +204,6 @@ def numeric_values(series: pd.Series, name: str, *, fitted: bool = False) -> np.
             f"{dtype}). Pass numbers (NaN for missing), or bin it as categorical."
         )
     return converted.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def category_text(series: pd.Series) -> pd.Series:
-    """Values as text categories; whole floats print as integers so 1.0 and 1 are one category."""
-    dtype = series.dtype
-    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        present = values[~np.isnan(values)]
-        if np.all(np.isfinite(present)) and np.all(present == np.round(present)) and (
-            present.size == 0 or np.max(np.abs(present)) < 2.0**53
-        ):
-            return series.astype("Int64").astype("string")
-    return series.astype("string")
 
 
 def has_mixed_types(series: pd.Series) -> bool:

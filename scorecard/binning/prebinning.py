@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard import engine, stats
-from scorecard._validation import binary_target, check_weights, require_columns
+from scorecard._validation import binary_target, category_text, check_weights, require_columns
 from scorecard.exceptions import InputError
 
 NUMERIC, CATEGORICAL = "numeric", "categorical"
@@ -59,7 +59,7 @@ def _numeric_matrix(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
 
 def _category_codes(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
     """Integer codes (-1 = missing) and category labels sorted as text (mixed types allowed)."""
-    as_text = series.astype("string")
+    as_text = category_text(series)
     codes, uniques = pd.factorize(as_text, sort=True, use_na_sentinel=True)
     return codes.astype(np.int64), tuple(str(u) for u in uniques)
 

@@ -1,0 +1,48 @@
+"""One category-text rule everywhere: binning, the spec scorer and the standalone Python scorer."""
+
+import importlib.util
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scorecard._validation import category_text, value_text
+from scorecard.binning import BinningProcess
+from scorecard.export import python_scorer_source
+from scorecard.model.scorecard import Scorecard
+from scorecard.model.spec import score_frame
+
+
+def test_value_text_rule():
+    assert [value_text(v) for v in (1.0, 1.5, -3.0, "a", 7, True)] == ["1", "1.5", "-3", "a", "7", "True"]
+    assert value_text(2.0**60) == str(2.0**60)
+    mixed = pd.Series([1.0, 2.5, np.nan, 3.0])
+    assert category_text(mixed).tolist()[:2] == ["1", "2.5"] and category_text(mixed).isna()[2]
+
+
+def test_float_coded_categorical_scores_the_same_everywhere(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 3000
+    code = rng.choice([1.0, 2.0, 2.5, 3.0, np.nan], size=n, p=[0.3, 0.3, 0.1, 0.2, 0.1])
+    x = rng.normal(size=n)
+    risk = np.nan_to_num(code, nan=2.0) + x
+    y = (rng.random(n) < 1 / (1 + np.exp(-(risk - 3)))).astype(int)
+    frame = pd.DataFrame({"code": code, "x": x})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", category=UserWarning)  # no spec/binning disagreement
+        warnings.filterwarnings("ignore", message=".*coefficient.*")
+        model = Scorecard(BinningProcess(categorical=["code"])).fit(frame, y)
+    spec = model.spec_
+    categories = {c for b in spec["characteristics"][[c["name"] for c in spec["characteristics"]].index("code")]["bins"]
+                  if b["kind"] == "categories" for c in b["categories"]}
+    assert {"1", "2", "2.5", "3"} <= categories
+    scores = score_frame(spec, frame)["score"].to_numpy()
+    assert np.array_equal(scores, model.score(frame))
+    path = tmp_path / "scorer.py"
+    path.write_text(python_scorer_source(spec))
+    module_spec = importlib.util.spec_from_file_location("scorer_float_codes", path)
+    scorer = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(scorer)
+    by_row = [scorer.score({"code": c, "x": v}) for c, v in zip(code[:300], x[:300])]
+    assert by_row == scores[:300].tolist()
