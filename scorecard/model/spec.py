@@ -503,6 +503,12 @@ def loads_spec(text: str | bytes, *, source: str = "spec") -> dict:
         raise SpecError(f"{source}: {exc}") from None
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def save_spec(obj: Mapping[str, Any], path: str | os.PathLike) -> Path:
     """Write the spec as JSON (atomically: a temporary file renamed into place); return the path.
 
@@ -520,6 +526,7 @@ def save_spec(obj: Mapping[str, Any], path: str | os.PathLike) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a spec is a shared artefact
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
