@@ -297,10 +297,13 @@ def _radix_sort(values, scratch):
 
 @njit(cache=True)
 def _edges_from_sorted(w, n_bins, out):
-    """Write the interior edges of sorted sample w into out; return how many.
+    """Write the interior edges of sorted sample w into out (2 * (n_bins - 1) long); return count.
 
-    One bin per distinct value when there are <= n_bins of them; otherwise the order statistics
-    w[(j * len(w)) // n_bins], j = 1..n_bins-1, without duplicates and without the minimum.
+    One bin per distinct value when there are <= n_bins of them. Otherwise the order statistics
+    r_j = w[(j * len(w)) // n_bins], j = 1..n_bins-1, and, where r_j lies in a run of >= 2 tied
+    values holding at least half a grid step (2 * n_bins * run >= len(w)), also the first value
+    after that run: a split can then fall on either side of a heavy tie, not only before it.
+    Sorted, without duplicates and without the minimum.
     """
     size = w.shape[0]
     if size == 0:
@@ -320,11 +323,19 @@ def _edges_from_sorted(w, n_bins, out):
         return k
     last = w[0]
     for j in range(1, n_bins):
-        e = w[(j * size) // n_bins]
+        r = (j * size) // n_bins
+        e = w[r]
         if e > last:
             out[k] = e
             k += 1
             last = e
+        if (r + 1 < size and w[r + 1] == e) or (r > 0 and w[r - 1] == e):
+            run_end = np.searchsorted(w, e, side="right")
+            run = run_end - np.searchsorted(w, e, side="left")
+            if run_end < size and 2 * n_bins * run >= size and w[run_end] > last:
+                last = w[run_end]
+                out[k] = last
+                k += 1
     return k
 
 

@@ -50,7 +50,11 @@ def quantile_edges(
     if distinct.size <= n_bins:
         return distinct[1:]
     ranks = (np.arange(1, n_bins, dtype=np.int64) * ordered.size) // n_bins
-    candidates = np.unique(ordered[ranks])
+    at_ranks = ordered[ranks]
+    run_end = np.searchsorted(ordered, at_ranks, side="right")
+    run = run_end - np.searchsorted(ordered, at_ranks, side="left")
+    heavy = (run >= 2) & (2 * n_bins * run >= ordered.size) & (run_end < ordered.size)
+    candidates = np.unique(np.concatenate([at_ranks, ordered[run_end[heavy]]]))
     return candidates[candidates > ordered[0]]
 
 

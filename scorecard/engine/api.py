@@ -188,17 +188,22 @@ def quantile_edges(
 
     With m valid values sorted as w, edge j (j = 1..n_bins-1) is the order statistic
     w[floor(j * m / n_bins)], so without ties exactly floor(j * m / n_bins) values fall below it.
-    Ties: duplicates are dropped and no edge is <= the smallest value (no empty first bin), so
-    heavy ties can give fewer than n_bins bins; a column (or sample) with at most n_bins
-    distinct values gets one bin per distinct value (edges = the distinct values but the
-    smallest). No valid value at all: no edges (one numeric bin).
+    Ties: an order statistic inside a run of tied values is the run's value, so its bin starts at
+    the run. When the run holds at least half a grid step (2 * n_bins * run_length >= m, and at
+    least 2 rows), the first value after the run is an edge too, so that a later merge can also
+    split just after the tie ("<= v | > v"). Duplicates are dropped and no edge is <= the
+    smallest value (no empty first bin), so ties can give fewer than n_bins bins, and heavy ties
+    up to 2 * n_bins - 1. A column (or sample) with at most n_bins distinct values gets one bin
+    per distinct value (edges = the distinct values but the smallest). No valid value at all:
+    no edges (one numeric bin).
 
     Exact when m <= sample_size. Otherwise the edges are those of s = sample_size values drawn
     uniformly with replacement from the valid values (a SplitMix64 stream from `seed`; same seed,
     same edges). By the Dvoretzky-Kiefer-Wolfowitz inequality (Massart's constant), with
     probability >= 1 - delta every bin's share of the column's valid values is within
-    +-2 * sqrt(ln(2 / delta) / (2 * s)) of its share of the sample (nominally 1 / n_bins): for
-    s = 200,000 and delta = 0.01 that is +-0.0073.
+    +-2 * sqrt(ln(2 / delta) / (2 * s)) of its share of the sample (nominally 1 / n_bins without
+    ties): for s = 200,000 and delta = 0.01 that is +-0.0073. The bound holds for every interval
+    at once, so it covers the extra edges after ties too.
     """
     arr = np.ascontiguousarray(_as_float_array(x, "x", 1))
     return quantile_edges_many(
@@ -234,7 +239,7 @@ def quantile_edges_many(
     ]
     special_flat, special_offsets = K.pack_arrays(specials, np.float64)
     x_flat, f_order = _flat_with_order(X)
-    out_edges = np.empty((n_features, n_bins - 1), dtype=np.float64)
+    out_edges = np.empty((n_features, 2 * (n_bins - 1)), dtype=np.float64)
     out_counts = np.zeros(n_features, dtype=np.int64)
     if n_features:
         K._quantile_edges(

@@ -53,7 +53,7 @@ def test_quantile_edges_rules(x, n_bins, specials, sample_size, seed):
         x, n_bins, special_values=specials, sample_size=sample_size, seed=seed
     )
     np.testing.assert_array_equal(edges, ref.quantile_edges(x, n_bins, specials, sample_size, seed))
-    assert edges.dtype == np.float64 and edges.size <= n_bins - 1
+    assert edges.dtype == np.float64 and edges.size <= 2 * (n_bins - 1)
     assert np.all(np.diff(edges) > 0)
     valid = ref.valid_values(x, specials)
     if valid.size == 0:
@@ -63,6 +63,55 @@ def test_quantile_edges_rules(x, n_bins, specials, sample_size, seed):
     distinct = np.unique(valid)
     if distinct.size <= n_bins and valid.size <= sample_size:
         np.testing.assert_array_equal(edges, distinct[1:])
+
+
+# Columns made of runs of tied values (and the odd NaN), so quantile positions often land in ties.
+tied_columns = st.lists(
+    st.tuples(
+        st.sampled_from([-np.inf, -2.5, -0.0, 0.0, 1.0, 650.0, np.inf, np.nan])
+        | st.floats(-1e6, 1e6, allow_nan=False),
+        st.integers(1, 60),
+    ),
+    max_size=20,
+).map(lambda runs: np.repeat([v for v, _ in runs], [c for _, c in runs]).astype(np.float64))
+
+
+@FEW
+@given(
+    runs=st.tuples(tied_columns, tied_columns),
+    n_bins=st.integers(1, 15),
+    specials=specials_st,
+    sample_size=st.sampled_from([40, 200_000]),
+    shuffle=st.integers(0, 2**32 - 1),
+)
+def test_quantile_edges_with_ties_match_reference(runs, n_bins, specials, sample_size, shuffle):
+    rng = np.random.default_rng(shuffle)
+    n = max(r.size for r in runs)
+    X = np.full((n, 2), np.nan)
+    for f, r in enumerate(runs):
+        X[: r.size, f] = rng.permutation(r)
+    many = engine.quantile_edges_many(
+        X, n_bins, special_values=[specials, specials], sample_size=sample_size, seed=shuffle
+    )
+    for f in range(2):
+        edges = ref.quantile_edges(X[:, f], n_bins, specials, sample_size, shuffle)
+        np.testing.assert_array_equal(many[f], edges)
+        np.testing.assert_array_equal(
+            engine.quantile_edges(X[:, f], n_bins, special_values=specials,
+                                  sample_size=sample_size, seed=shuffle),
+            edges,
+        )
+        assert edges.size <= 2 * (n_bins - 1) and np.all(np.diff(edges) > 0)
+        valid = ref.valid_values(X[:, f], specials)
+        if valid.size <= sample_size and np.unique(valid).size > n_bins:
+            w = np.sort(valid)
+            m = w.size
+            at = w[(np.arange(1, n_bins) * m) // n_bins]
+            assert set(at[at > w[0]]) <= set(edges)  # the plain order statistics stay
+            for v in at:  # and every heavy tie at a position gets the next value as an edge
+                lo, hi = np.searchsorted(w, v, "left"), np.searchsorted(w, v, "right")
+                if hi < m and hi - lo >= 2 and 2 * n_bins * (hi - lo) >= m:
+                    assert w[hi] in edges
 
 
 @FEW

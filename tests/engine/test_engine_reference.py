@@ -78,6 +78,26 @@ def test_quantile_edges_exact_bins_are_equal_frequency():
     np.testing.assert_array_equal(counts, [250, 250, 250, 250, 0])
 
 
+def test_heavy_tie_gets_an_edge_after_it():
+    # credit_data's Price: 24 rows at exactly 650, and the best split is "<= 650 | > 650".
+    x = np.r_[np.arange(100.0), np.full(24, 650.0), np.arange(700.0, 800.0)]
+    edges = engine.quantile_edges(x, 20)
+    assert 650.0 in edges and 700.0 in edges
+    np.testing.assert_array_equal(edges, ref.quantile_edges(x, 20))
+    bins = engine.assign_numeric(x, edges)
+    assert np.count_nonzero(bins == np.searchsorted(edges, 650.0, side="right")) == 24
+
+
+@pytest.mark.parametrize("tied, after_run", [(5, False), (6, True)])
+def test_edge_after_tie_needs_half_a_grid_step(tied, after_run):
+    # 20 bins: a run needs 2 * 20 * tied >= m rows (m = 200 + tied) to earn the extra edge.
+    x = np.r_[np.arange(101.0), np.full(tied, 100.5), np.arange(101.0, 200.0)]
+    edges = engine.quantile_edges(x, 20)
+    assert 100.5 in edges
+    assert (101.0 in edges) == after_run
+    np.testing.assert_array_equal(edges, ref.quantile_edges(x, 20))
+
+
 def test_sampled_edges_within_dkw_bound():
     rng = np.random.default_rng(11)
     x = rng.lognormal(size=400_000)
