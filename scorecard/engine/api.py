@@ -156,6 +156,23 @@ def _per_feature(values: object, n_features: int, name: str) -> list:
     return list(values)
 
 
+def _numeric_inputs(
+    X: object, edges: object, special_values: object, *, edges_name: str
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Validate a numeric matrix with its per-feature edges and special values."""
+    X = _as_float_array(X, "X", 2)
+    n_features = X.shape[1]
+    per_feature = _per_feature(edges, n_features, edges_name)
+    if any(e is None for e in per_feature):
+        raise InputError(f"{edges_name} must give an array (possibly empty) for every feature.")
+    checked = [_check_edges(e, f"{edges_name}[{f}]") for f, e in enumerate(per_feature)]
+    specials = [
+        _check_specials(s, f"special_values[{f}]")
+        for f, s in enumerate(_per_feature(special_values, n_features, "special_values"))
+    ]
+    return X, checked, specials
+
+
 def _sum_chunks(out: np.ndarray, count_offsets: np.ndarray) -> list[np.ndarray]:
     total = out.sum(axis=0)
     return [
@@ -317,16 +334,8 @@ def count_numeric(
     feature an array (len(edges[f]) + 2 + n_specials, 2): column 0 counts label 0, column 1
     label 1; int64 counts, or float64 weight sums when `weights` is given.
     """
-    X = _as_float_array(X, "X", 2)
+    X, edges, specials = _numeric_inputs(X, edges, special_values, edges_name="edges")
     n_rows, n_features = X.shape
-    edges = _per_feature(edges, n_features, "edges")
-    if any(e is None for e in edges):
-        raise InputError("edges must give an array (possibly empty) for every feature.")
-    edges = [_check_edges(e, f"edges[{f}]") for f, e in enumerate(edges)]
-    specials = [
-        _check_specials(s, f"special_values[{f}]")
-        for f, s in enumerate(_per_feature(special_values, n_features, "special_values"))
-    ]
     label = _check_label(label, n_rows)
     weights = _check_weights(weights, n_rows)
     padded, edge_offsets, n_edges = K.pack_edges(edges)

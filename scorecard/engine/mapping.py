@@ -20,10 +20,9 @@ from scorecard.engine.api import (
     _as_int_array,
     _check_code_map,
     _check_codes_in_range,
-    _check_edges,
     _check_int,
-    _check_specials,
     _flat_with_order,
+    _numeric_inputs,
     _per_feature,
 )
 from scorecard.exceptions import InputError
@@ -60,16 +59,8 @@ def map_numeric(
     feature f, i.e. len(edges_list[f]) + 2 + n_specials (numeric bins, missing, specials).
     Returns a float64 array in Fortran order (each column contiguous, ready for a DataFrame).
     """
-    X = _as_float_array(X, "X", 2)
+    X, edges, specials = _numeric_inputs(X, edges_list, special_values, edges_name="edges_list")
     n_rows, n_features = X.shape
-    edges = _per_feature(edges_list, n_features, "edges_list")
-    if any(e is None for e in edges):
-        raise InputError("edges_list must give an array (possibly empty) for every feature.")
-    edges = [_check_edges(e, f"edges_list[{f}]") for f, e in enumerate(edges)]
-    specials = [
-        _check_specials(s, f"special_values[{f}]")
-        for f, s in enumerate(_per_feature(special_values, n_features, "special_values"))
-    ]
     values = [
         _check_values(v, f"values_list[{f}]", e.shape[0] + 2 + s.shape[0])
         for f, (v, e, s) in enumerate(zip(_per_feature(values_list, n_features, "values_list"),
