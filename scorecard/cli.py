@@ -129,7 +129,7 @@ def bin_command(
     them on hold-out rows.
     """
     from scorecard.binning import BinningProcess
-    from scorecard.io import read_table
+    from scorecard.io import read_table, write_atomic
     from scorecard._validation import binary_target, require_columns
 
     if out is None and not report:
@@ -148,7 +148,8 @@ def bin_command(
         min_bin_size=min_bin_size, prebinning=prebinning,
     ).fit(frame[columns], y)
     if out is not None:
-        out.write_text(process.to_json())
+        text = process.to_json()
+        write_atomic(out, lambda tmp: tmp.write_text(text))
         typer.echo(f"wrote {out} ({len(process.columns_)} characteristics, "
                    f"{len(process.selected_)} selected)", err=True)
     if report:

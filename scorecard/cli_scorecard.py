@@ -26,14 +26,12 @@ def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 
 def _write_table(frame: Any, out: Path) -> None:
-    if not out.parent.is_dir():
-        raise InputError(
-            f"cannot write {str(out)!r}: the folder {str(out.parent)!r} does not exist."
-        )
+    from scorecard.io import write_atomic
+
     if out.suffix.lower() in (".parquet", ".pq"):
-        frame.to_parquet(out, index=False)
+        write_atomic(out, lambda tmp: frame.to_parquet(tmp, index=False))
     else:
-        frame.to_csv(out, index=False)
+        write_atomic(out, lambda tmp: frame.to_csv(tmp, index=False))
 
 
 def fit(

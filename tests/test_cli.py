@@ -1,4 +1,5 @@
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -123,3 +124,26 @@ def test_bin_bad_options():
     assert bad.exit_code == 2 and "--monotone must be one of" in bad.output
     missing = run("bin", GERMAN, "--target", "credit_risk", "--report", "--exclude", "nope")
     assert missing.exit_code == 2 and "'nope' not found" in missing.output
+
+
+def test_failed_write_leaves_existing_file_untouched(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from scorecard.io import write_atomic
+
+    target = tmp_path / "scored.csv"
+    target.write_text("old contents")
+
+    def half_write(tmp):
+        tmp.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_atomic(target, half_write)
+    assert target.read_text() == "old contents"
+    assert [p.name for p in tmp_path.iterdir()] == ["scored.csv"]
+    write_atomic(target, lambda tmp: pd.DataFrame({"a": [1]}).to_csv(tmp, index=False))
+    assert target.read_text().splitlines() == ["a", "1"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask

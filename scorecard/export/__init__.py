@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from scorecard.io import write_atomic
 from scorecard.exceptions import InputError
 from scorecard.export.pmml import pmml_document
 from scorecard.export.python_scorer import python_scorer_source
@@ -80,10 +81,4 @@ def export(
     ``dialect`` (ansi, sqlite, postgres) and ``table`` apply to SQL. Returns the path written.
     """
     data = export_bytes(spec, fmt, dialect=dialect, table=table)
-    path = Path(out_path)
-    if not path.parent.is_dir():
-        raise InputError(
-            f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist."
-        )
-    path.write_bytes(data)
-    return path
+    return write_atomic(out_path, lambda tmp: tmp.write_bytes(data))

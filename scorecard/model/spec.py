@@ -17,7 +17,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard._validation import category_text
+from scorecard.io import write_atomic
 from scorecard.exceptions import InputError, SpecError
 
 __all__ = [
@@ -503,12 +503,6 @@ def loads_spec(text: str | bytes, *, source: str = "spec") -> dict:
         raise SpecError(f"{source}: {exc}") from None
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def save_spec(obj: Mapping[str, Any], path: str | os.PathLike) -> Path:
     """Write the spec as JSON (atomically: a temporary file renamed into place); return the path.
 
@@ -522,16 +516,7 @@ def save_spec(obj: Mapping[str, Any], path: str | os.PathLike) -> Path:
         raise InputError(
             f"cannot write the spec to {str(path)!r}: {str(directory)!r} is not a folder."
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a spec is a shared artefact
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline="\n"))
     return path
 
 
