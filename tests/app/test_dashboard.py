@@ -125,5 +125,10 @@ def test_scorecard_page_shows_holdout_performance_and_exports():
     assert not at.exception, at.exception
     history = AppTest.from_file(MAIN, default_timeout=60).run()
     history.switch_page("views/history.py").run()
-    kinds = set(history.dataframe[0].value["kind"])
-    assert "scorecard" in kinds
+    stored = history.dataframe[0].value
+    assert {"iv", "scorecard"} <= set(stored["kind"])
+    newest_card = int(stored.loc[stored["kind"] == "scorecard", "id"].iloc[0])
+    history.selectbox(key="history_id").set_value(newest_card).run()
+    assert not history.exception, history.exception
+    points = history.dataframe[1].value
+    assert set(points["characteristic"]) <= set(columns) and len(points) > 0
