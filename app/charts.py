@@ -13,12 +13,12 @@ def iv_interval_chart(summary: pd.DataFrame, level: float) -> alt.LayerChart:
     valid = summary.dropna(subset=["iv"])
     order = valid["name"].tolist()
     base = alt.Chart(valid).encode(
-        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)))
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)))
     rule = base.mark_rule().encode(x=alt.X("iv_ci_low:Q", title=f"IV with {level:.0%} interval"),
                                    x2="iv_ci_high:Q")
     point = base.mark_point(filled=True).encode(
         x="iv:Q", tooltip=["name", "iv", "iv_se", "iv_ci_low", "iv_ci_high", "p_value"])
-    return (rule + point).properties(height=22 * len(valid) + 40)
+    return (rule + point).properties(height=24 * len(valid) + 40)
 
 
 def woe_chart(table: pd.DataFrame) -> alt.LayerChart:

@@ -19,8 +19,8 @@ spec = model.spec_
 scaling = spec["scaling"]
 st.caption(
     f"{encoding} on {fitted.n_train:,} training rows; performance on {fitted.n_test:,} hold-out "
-    f"rows. Higher score = lower risk: {scaling['base_score']} points at odds "
-    f"{scaling['base_odds']}:1 (good:bad), {scaling['pdo']} points to double the odds. "
+    f"rows. Higher score = lower risk: {scaling['base_score']:g} points at odds "
+    f"{scaling['base_odds']:g}:1 (good:bad), {scaling['pdo']:g} points to double the odds. "
     f"Stored as scorecard #{state.saved_scorecard_id(dataset, encoding)}."
 )
 
