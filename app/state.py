@@ -14,6 +14,7 @@ from scorecard._validation import binary_target
 from scorecard.binning import BinningProcess
 from scorecard.binning.prebinning import IVReport, iv_report
 from scorecard.datasets import DATASETS
+from scorecard.exceptions import ScorecardError
 from scorecard.model.scorecard import Scorecard
 from scorecard.storage import ResultStore, default_url
 
@@ -98,9 +99,13 @@ def scorecard_for(name: str, encoding: str) -> FittedScorecard:
                            model.score(X_test), len(X_train), len(X_test))
 
 
-def saved_scorecard_id(name: str, encoding: str) -> int:
-    """Store the scorecard's spec once per store."""
-    return _saved_scorecard_id(default_url(), name, encoding)
+def saved_scorecard_id(name: str, encoding: str) -> int | None:
+    """Store the scorecard's spec once per store; None (and a warning) if that fails."""
+    try:
+        return _saved_scorecard_id(default_url(), name, encoding)
+    except ScorecardError as exc:
+        st.warning(f"Scorecard not saved: {exc}")
+        return None
 
 
 @st.cache_data(show_spinner=False)
@@ -121,9 +126,14 @@ def _store(url: str) -> ResultStore:
     return ResultStore(url)
 
 
-def saved_report_id(name: str, n_bins: int) -> int:
-    """Save the IV report of (dataset, n_bins) once per store; saving is idempotent anyway."""
-    return _saved_report_id(default_url(), name, n_bins)
+def saved_report_id(name: str, n_bins: int) -> int | None:
+    """Save the IV report of (dataset, n_bins) once per store; None (and a warning) if the store
+    cannot be written: the page still shows the results."""
+    try:
+        return _saved_report_id(default_url(), name, n_bins)
+    except ScorecardError as exc:
+        st.warning(f"Results not saved: {exc}")
+        return None
 
 
 @st.cache_data(show_spinner=False)

@@ -13,7 +13,8 @@ BAD_LABELS = frozenset({"bad", "default", "defaulted", "event", "1", "yes", "y",
 
 
 def _describe(values: Sequence[object]) -> str:
-    return ", ".join(repr(v) for v in list(values)[:5])
+    """Up to five values as Python literals (numpy scalars shown as plain numbers)."""
+    return ", ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in list(values)[:5])
 
 
 def binary_target(values: object, *, name: str = "target", bad_value: object = None) -> np.ndarray:

@@ -17,7 +17,7 @@ st.caption(
     f"IV = Jeffreys divergence between the goods' and bads' distributions over each "
     f"characteristic's unsupervised pre-bins; {level} intervals by the delta method (Wald) or by "
     "inverting the noncentral chi-square where the signal is small; q = Benjamini-Hochberg "
-    f"adjusted p-value. Saved as report #{report_id}."
+    "adjusted p-value." + (f" Saved as report #{report_id}." if report_id else "")
 )
 table = summary[["name", "kind", "n_bins", "iv", "iv_se", "iv_ci_low", "iv_ci_high",
                  "ci_method", "p_value", "q_value"]]

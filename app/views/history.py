@@ -5,11 +5,16 @@ import streamlit as st
 
 import charts
 import state
+from scorecard.exceptions import ScorecardError
 from scorecard.model.spec import dumps_spec, points_table
 
 st.title("Stored results")
-store = state.store()
-rows = store.list()
+try:
+    store = state.store()
+    rows = store.list()
+except ScorecardError as exc:
+    st.error(f"The results store cannot be read: {exc}")
+    st.stop()
 st.caption(f"Store: {store.engine.url.render_as_string(hide_password=True)}")
 if not rows:
     st.info("Nothing stored yet: open the Characteristics or Scorecard page to compute one.")

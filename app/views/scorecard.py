@@ -17,11 +17,12 @@ fitted = state.scorecard_for(dataset, encoding)
 model, metrics = fitted.model, fitted.metrics
 spec = model.spec_
 scaling = spec["scaling"]
+card_id = state.saved_scorecard_id(dataset, encoding)
 st.caption(
     f"{encoding} on {fitted.n_train:,} training rows; performance on {fitted.n_test:,} hold-out "
     f"rows. Higher score = lower risk: {scaling['base_score']:g} points at odds "
-    f"{scaling['base_odds']:g}:1 (good:bad), {scaling['pdo']:g} points to double the odds. "
-    f"Stored as scorecard #{state.saved_scorecard_id(dataset, encoding)}."
+    f"{scaling['base_odds']:g}:1 (good:bad), {scaling['pdo']:g} points to double the odds."
+    + (f" Stored as scorecard #{card_id}." if card_id else "")
 )
 
 auc, ks, hl = metrics["auc"], metrics["ks"], metrics["calibration"]["hosmer_lemeshow"]

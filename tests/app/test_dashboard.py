@@ -132,3 +132,16 @@ def test_scorecard_page_shows_holdout_performance_and_exports():
     assert not history.exception, history.exception
     points = history.dataframe[1].value
     assert set(points["characteristic"]) <= set(columns) and len(points) > 0
+
+
+def test_unwritable_store_warns_but_shows_results(tmp_path, monkeypatch):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("SCORECARD_DB", f"sqlite:///{blocker / 'store.db'}")
+    at = AppTest.from_file(MAIN, default_timeout=120).run()
+    assert not at.exception, at.exception
+    assert any("Results not saved" in w.value for w in at.warning)
+    assert at.dataframe[0].value.iloc[0]["name"] == "status_of_existing_checking_account"
+    at.switch_page("views/history.py").run()
+    assert not at.exception, at.exception
+    assert any("cannot be read" in e.value for e in at.error)
