@@ -111,7 +111,7 @@ def _neighbours_differ(g1, b1, g2, b2, chi2_critical):
     return (n1 + n2) * d * d / denominator >= chi2_critical
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _optimal_merge_dp(
     goods,
     bads,

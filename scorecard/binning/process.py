@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import numbers
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -367,13 +369,17 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         counts = engine.count_numeric(
             matrix, edges, label, special_values=specials, weights=weights
         )
-        binners = {}
-        for j, c in enumerate(columns):
-            binner = OptimalBinner(**self._binner_args(params[c]))
+        def finish(j: int) -> OptimalBinner:
+            binner = OptimalBinner(**self._binner_args(params[columns[j]]))
             binner.n_features_in_ = 1
-            binner._fit_numeric_counts(params[c], c, edges[j], counts[j], specials[j])
-            binners[c] = binner
-        return binners
+            binner._fit_numeric_counts(params[columns[j]], columns[j], edges[j], counts[j],
+                                       specials[j])
+            return binner
+
+        # The exact merge releases the GIL, so the per-column merges share the cores.
+        with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
+            finished = list(pool.map(finish, range(len(columns))))
+        return dict(zip(columns, finished))
 
     def _fit_categorical(
         self,
