@@ -101,11 +101,7 @@ def scorecard_for(name: str, encoding: str) -> FittedScorecard:
 
 def saved_scorecard_id(name: str, encoding: str) -> int | None:
     """Store the scorecard's spec once per store; None (and a warning) if that fails."""
-    try:
-        return _saved_scorecard_id(default_url(), name, encoding)
-    except ScorecardError as exc:
-        st.warning(f"Scorecard not saved: {exc}")
-        return None
+    return _save_or_warn(_saved_scorecard_id, "Scorecard", name, encoding)
 
 
 @st.cache_data(show_spinner=False)
@@ -127,12 +123,16 @@ def _store(url: str) -> ResultStore:
 
 
 def saved_report_id(name: str, n_bins: int) -> int | None:
-    """Save the IV report of (dataset, n_bins) once per store; None (and a warning) if the store
-    cannot be written: the page still shows the results."""
+    """Save the IV report of (dataset, n_bins) once per store; None (and a warning) if that fails."""
+    return _save_or_warn(_saved_report_id, "Results", name, n_bins)
+
+
+def _save_or_warn(save, what: str, *key) -> int | None:
+    """Save into the current store; if it cannot be written, warn and let the page go on."""
     try:
-        return _saved_report_id(default_url(), name, n_bins)
+        return save(default_url(), *key)
     except ScorecardError as exc:
-        st.warning(f"Results not saved: {exc}")
+        st.warning(f"{what} not saved: {exc}")
         return None
 
 

@@ -173,6 +173,23 @@ def _numeric_inputs(
     return X, checked, specials
 
 
+def _categorical_inputs(
+    C: object, code_to_bin_list: object, missing_bins: object
+) -> tuple[np.ndarray, list[np.ndarray], list[int]]:
+    """Validate a code matrix with its per-feature code-to-bin maps and missing bins."""
+    C = _as_int_array(C, "C", 2)
+    n_features = C.shape[1]
+    maps = [
+        _check_code_map(m, f"code_to_bin_list[{f}]")
+        for f, m in enumerate(_per_feature(code_to_bin_list, n_features, "code_to_bin_list"))
+    ]
+    missing = [
+        _check_int(m, f"missing_bins[{f}]", minimum=0)
+        for f, m in enumerate(_per_feature(missing_bins, n_features, "missing_bins"))
+    ]
+    return C, maps, missing
+
+
 def _sum_chunks(out: np.ndarray, count_offsets: np.ndarray) -> list[np.ndarray]:
     total = out.sum(axis=0)
     return [
@@ -370,16 +387,8 @@ def count_codes(
     max(max(code_to_bin_list[f]) + 1, missing_bins[f] + 1) bins unless n_bins[f] says more.
     Returns per feature an array (n_bins_f, 2) as in `count_numeric`.
     """
-    C = _as_int_array(C, "C", 2)
+    C, maps, missing = _categorical_inputs(C, code_to_bin_list, missing_bins)
     n_rows, n_features = C.shape
-    maps = [
-        _check_code_map(m, f"code_to_bin_list[{f}]")
-        for f, m in enumerate(_per_feature(code_to_bin_list, n_features, "code_to_bin_list"))
-    ]
-    missing = [
-        _check_int(m, f"missing_bins[{f}]", minimum=0)
-        for f, m in enumerate(_per_feature(missing_bins, n_features, "missing_bins"))
-    ]
     sizes = [max(int(m.max()) + 1 if m.size else 0, mb + 1) for m, mb in zip(maps, missing)]
     if n_bins is not None:
         for f, (given, needed) in enumerate(zip(_per_feature(n_bins, n_features, "n_bins"), sizes)):

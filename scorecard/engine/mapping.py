@@ -17,10 +17,8 @@ from scorecard.engine import _kernels as K
 from scorecard.engine import _map_kernels as MK
 from scorecard.engine.api import (
     _as_float_array,
-    _as_int_array,
-    _check_code_map,
+    _categorical_inputs,
     _check_codes_in_range,
-    _check_int,
     _flat_with_order,
     _numeric_inputs,
     _per_feature,
@@ -92,16 +90,8 @@ def map_codes(
     feature f to its bin and missing_bins[f] is the bin of code -1 (the engine's layout);
     values_list[f] has one float per bin of feature f.
     """
-    C = _as_int_array(C, "C", 2)
+    C, maps, missing = _categorical_inputs(C, code_to_bin_list, missing_bins)
     n_rows, n_features = C.shape
-    maps = [
-        _check_code_map(m, f"code_to_bin_list[{f}]")
-        for f, m in enumerate(_per_feature(code_to_bin_list, n_features, "code_to_bin_list"))
-    ]
-    missing = [
-        _check_int(m, f"missing_bins[{f}]", minimum=0)
-        for f, m in enumerate(_per_feature(missing_bins, n_features, "missing_bins"))
-    ]
     values = [
         _check_values(v, f"values_list[{f}]", None)
         for f, v in enumerate(_per_feature(values_list, n_features, "values_list"))
