@@ -149,6 +149,23 @@ def _assign_numeric(x, edges, n_edges, specials, out):
             )
 
 
+@njit(cache=True)
+def _transpose_block(x_flat, block, r0, m, n_features):
+    """C order: copy rows r0 .. r0+m-1 into `block`, one padded column per feature."""
+    for i in range(m):
+        row = (r0 + i) * n_features
+        for f in range(n_features):
+            block[f * BLOCK_STRIDE + i] = x_flat[row + f]
+
+
+@njit(cache=True)
+def _feature_block(x_flat, block, f, n_rows, r0, r1, f_order):
+    """Rows r0 .. r1-1 of feature f: a view of F-ordered data, or of the transposed block."""
+    if f_order:
+        return x_flat[f * n_rows + r0 : f * n_rows + r1]
+    return block[f * BLOCK_STRIDE : f * BLOCK_STRIDE + (r1 - r0)]
+
+
 @njit(cache=True, parallel=True)
 def _count_numeric(
     x_flat, n_rows, n_features, f_order, edges, edge_offsets, n_edges, specials,
@@ -171,16 +188,10 @@ def _count_numeric(
             r1 = min(c1, r0 + BLOCK_ROWS)
             m = r1 - r0
             if not f_order:
-                for i in range(m):
-                    row = (r0 + i) * n_features
-                    for f in range(n_features):
-                        block[f * BLOCK_STRIDE + i] = x_flat[row + f]
+                _transpose_block(x_flat, block, r0, m, n_features)
             lab = label[r0:r1]
             for f in range(n_features):
-                if f_order:
-                    x = x_flat[f * n_rows + r0 : f * n_rows + r1]
-                else:
-                    x = block[f * BLOCK_STRIDE : f * BLOCK_STRIDE + m]
+                x = _feature_block(x_flat, block, f, n_rows, r0, r1, f_order)
                 b = cells[:m]
                 _assign_block(
                     x, b, edges, edge_offsets[f], edge_offsets[f + 1], n_edges[f], specials,

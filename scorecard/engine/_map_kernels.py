@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from scorecard.engine._kernels import BLOCK_ROWS, BLOCK_STRIDE, _assign_block
+from scorecard.engine._kernels import (
+    BLOCK_ROWS,
+    BLOCK_STRIDE,
+    _assign_block,
+    _feature_block,
+    _transpose_block,
+)
 
 
 @njit(cache=True, parallel=True)
@@ -34,15 +40,9 @@ def _map_numeric(
             r1 = min(c1, r0 + BLOCK_ROWS)
             m = r1 - r0
             if not f_order:
-                for i in range(m):
-                    row = (r0 + i) * n_features
-                    for f in range(n_features):
-                        block[f * BLOCK_STRIDE + i] = x_flat[row + f]
+                _transpose_block(x_flat, block, r0, m, n_features)
             for f in range(n_features):
-                if f_order:
-                    x = x_flat[f * n_rows + r0 : f * n_rows + r1]
-                else:
-                    x = block[f * BLOCK_STRIDE : f * BLOCK_STRIDE + m]
+                x = _feature_block(x_flat, block, f, n_rows, r0, r1, f_order)
                 b = cells[:m]
                 _assign_block(
                     x, b, edges, edge_offsets[f], edge_offsets[f + 1], n_edges[f], specials,
