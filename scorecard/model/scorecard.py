@@ -12,6 +12,11 @@ onehot-lr, whose indicator for such a bin never fires in training). Unseen categ
 points of the bin the binning's ``unseen`` policy sends them to (the missing bin by default;
 contribution 0 for ``unseen="zero"``).
 
+Before the encoding is fitted, characteristics may be screened (`scorecard.model.selection`:
+IV lower bound, correlation, forward stepwise); a sign-constrained woe-lr then drops those whose
+coefficient the constraint holds at 0. Every dropped characteristic and why is in
+``dropped_`` and in the spec's ``model.selection``.
+
 The fitted card is a spec (`scorecard.model.spec`, schema_version 1): `Scorecard.score` scores
 through the spec's reference scorer, so the estimator and every export agree by construction.
 Scoring from a spec alone (`exact_scores`, `evaluate_spec`, ...) lives in
@@ -49,8 +54,10 @@ from scorecard.model.encodings import (
     fit_onehot_lr,
     fit_woe_lr,
     fit_xgb_stumps,
+    woe_columns,
 )
 from scorecard.model.layout import BinLayout
+from scorecard.model.selection import check_selection_options, select_characteristics
 from scorecard.model.scaling import CardPoints, PointsScaling, round_half_up, scale_points
 from scorecard.model.scoring import (
     bin_indices,
@@ -192,6 +199,14 @@ class Scorecard(BaseEstimator):
     encoding : "woe-lr" (default), "onehot-lr" or "xgb-stumps" (module docstring).
     C : inverse strength of the L2 penalty of the logistic regressions (scikit-learn's C:
         smaller = stronger shrinkage towards 0). The intercept is not penalised.
+    sign_constrained : woe-lr only. True (default): every coefficient <= 0 (a higher WoE never
+        costs points), and characteristics held at 0 are dropped; False: the unconstrained fit
+        of scikit-learn, with a CoefficientSignWarning for positive coefficients.
+    min_iv_ci_low, max_correlation, stepwise : characteristic selection before the fit, any
+        encoding (`scorecard.model.selection`): drop a characteristic whose IV interval's
+        lower end is below min_iv_ci_low; of two whose WoE columns correlate beyond
+        max_correlation keep the higher IV; stepwise "aic", "bic" or "auc" (hold-out AUC on a
+        `holdout` share of the training rows, split with `random_state`). None: step off.
     n_rounds, learning_rate : boosting rounds and shrinkage of xgb-stumps (which otherwise uses
         XGBoost's defaults, e.g. reg_lambda=1, with seed 0 and 2 threads).
     base_score, base_odds, pdo : a score of base_score means odds of good base_odds : 1; pdo
@@ -211,7 +226,10 @@ class Scorecard(BaseEstimator):
         contribution to the log-odds of bad per binning-table bin.
     coef_ : woe-lr: one coefficient per characteristic; onehot-lr: one per bin (all
         characteristics' bins concatenated in table order). Not set for xgb-stumps.
-    unexpected_sign_ : woe-lr characteristics with a positive coefficient.
+    unexpected_sign_ : woe-lr characteristics with a positive coefficient (unconstrained fit).
+    dropped_ : dict characteristic -> {"step", "reason"}: every candidate not in the card
+        ("binning", "iv", "correlation", "stepwise" or "sign"). selection_ : the same and the
+        kept ones, the options and the stepwise path (as in the spec's model.selection).
     scaling_ : PointsScaling. card_points_ : CardPoints (exact and integer points per bin).
     rounding_error_ : dict max_abs, mean_abs (|integer - exact score| on the training rows,
         before clipping), bound (attainable worst case) and bound_loose (0.5 * (m + 1)).
@@ -230,6 +248,12 @@ class Scorecard(BaseEstimator):
         binning_process: BinningProcess | None = None,
         encoding: str = "woe-lr",
         C: float = 1.0,
+        sign_constrained: bool = True,
+        min_iv_ci_low: float | None = None,
+        max_correlation: float | None = None,
+        stepwise: str | None = None,
+        holdout: float = 0.3,
+        random_state: int = 0,
         n_rounds: int = 100,
         learning_rate: float = 0.1,
         base_score: float = 600,
@@ -245,6 +269,12 @@ class Scorecard(BaseEstimator):
         self.binning_process = binning_process
         self.encoding = encoding
         self.C = C
+        self.sign_constrained = sign_constrained
+        self.min_iv_ci_low = min_iv_ci_low
+        self.max_correlation = max_correlation
+        self.stepwise = stepwise
+        self.holdout = holdout
+        self.random_state = random_state
         self.n_rounds = n_rounds
         self.learning_rate = learning_rate
         self.base_score = base_score
@@ -281,6 +311,11 @@ class Scorecard(BaseEstimator):
         _check_count(self.n_rounds, "n_rounds", 1)
         _check_positive(self.learning_rate, "learning_rate", upper=1.0)
         _check_count(self.n_reason_codes, "n_reason_codes", 0)
+        if not isinstance(self.sign_constrained, (bool, np.bool_)):
+            raise InputError(f"sign_constrained={self.sign_constrained!r} must be True or False.")
+        _check_count(self.random_state, "random_state", 0)
+        check_selection_options(self.min_iv_ci_low, self.max_correlation, self.stepwise,
+                                self.holdout)
         if self.binning_process is not None and not isinstance(self.binning_process,
                                                                BinningProcess):
             raise InputError(
@@ -315,8 +350,28 @@ class Scorecard(BaseEstimator):
             )
         layouts = [BinLayout(process.binning_tables_[c]) for c in selected]
         bins = process.transform(frame, metric="bin")
+        layouts, bins, selection = self._select(process, layouts, bins, label, weights)
         fitted = self._encoder()(layouts, bins, label, weights)
+        held = [c for c, lay in enumerate(layouts) if self.encoding == "woe-lr"
+                and self.sign_constrained and fitted.coef[c] == 0]
+        if held and len(held) < len(layouts):
+            # Dropping a coefficient held at its bound leaves the constrained optimum unchanged.
+            for c in held:
+                selection["dropped"].append({
+                    "name": layouts[c].name, "step": "sign",
+                    "reason": "the sign constraint holds its coefficient at 0 (given the "
+                              "others, a higher WoE would raise the predicted risk): no points",
+                })
+            keep = [c for c in range(len(layouts)) if c not in held]
+            layouts, bins = [layouts[c] for c in keep], bins[:, keep]
+            fitted = self._encoder()(layouts, bins, label, weights)
+        selection["kept"] = [lay.name for lay in layouts]
+        self.selection_ = selection
+        self.dropped_ = {d["name"]: {"step": d["step"], "reason": d["reason"]}
+                         for d in selection["dropped"]}
+        fitted.model["selection"] = copy.deepcopy(selection)
         self._set_encoding(fitted)
+        selected = [lay.name for lay in layouts]
 
         card = scale_points(fitted.contributions, fitted.intercept, scaling)
         self.binning_process_ = process
@@ -330,6 +385,7 @@ class Scorecard(BaseEstimator):
         self.card_points_ = card
         self.classes_ = np.array([0, 1])
         self._layouts = layouts
+        self._bin_columns = [process.selected_.index(lay.name) for lay in layouts]
         self._slot_contributions = fitted.contributions
         exact, integer = _training_scores(card, layouts, bins)
         error = np.abs(integer - exact)
@@ -380,10 +436,52 @@ class Scorecard(BaseEstimator):
             raise InputError(f"y must be 1-D (one target value per row), got shape {np.shape(y)}.")
         return y_values, target_name
 
+    def _select(self, process: BinningProcess, layouts: list[BinLayout], bins: np.ndarray,
+                label: np.ndarray, weights: np.ndarray | None):
+        """Screen the binning's characteristics (`scorecard.model.selection`); return the kept
+        layouts, their bin columns and the selection record (options, kept, dropped, path)."""
+        names = [lay.name for lay in layouts]
+        dropped = []
+        for c in process.columns_:
+            if c in names:
+                continue
+            table = process.binning_tables_[c]
+            reason = ("fewer than two non-empty bins" if table.n_nonempty_bins < 2 else
+                      f"outside the BinningProcess selection {jsonable(process.selection)}")
+            dropped.append({"name": c, "step": "binning", "reason": reason})
+        options = {"min_iv_ci_low": self.min_iv_ci_low, "max_correlation": self.max_correlation,
+                   "stepwise": self.stepwise}
+        if self.stepwise == "auc":
+            options.update(holdout=self.holdout, random_state=self.random_state)
+        if any(v is not None for v in options.values()):
+            _, design = woe_columns(layouts, bins)
+            results = [lay.table.iv_result for lay in layouts]
+            chosen = select_characteristics(
+                design, label, names, [r.value for r in results], [r.ci[0] for r in results],
+                weights=weights, min_iv_ci_low=self.min_iv_ci_low,
+                max_correlation=self.max_correlation, stepwise=self.stepwise, C=float(self.C),
+                holdout=self.holdout, random_state=int(self.random_state),
+            )
+            if not chosen.kept:
+                raise InputError(
+                    "characteristic selection dropped every characteristic ("
+                    + "; ".join(f"{d['name']}: {d['reason']}" for d in chosen.dropped[:5])
+                    + "); relax min_iv_ci_low, max_correlation or stepwise."
+                )
+            dropped += chosen.dropped
+            path = chosen.stepwise_path
+            keep = [names.index(n) for n in chosen.kept]
+            layouts, bins = [layouts[c] for c in keep], bins[:, keep]
+        else:
+            path = []
+        record = {"options": options, "kept": [lay.name for lay in layouts], "dropped": dropped,
+                  "stepwise_path": path}
+        return layouts, bins, record
+
     def _encoder(self):
         """The fitter of `encoding` with this card's parameters (scorecard.model.encodings)."""
         if self.encoding == "woe-lr":
-            return partial(fit_woe_lr, C=self.C)
+            return partial(fit_woe_lr, C=self.C, sign_constrained=bool(self.sign_constrained))
         if self.encoding == "onehot-lr":
             return partial(fit_onehot_lr, C=self.C)
         return partial(fit_xgb_stumps, n_rounds=self.n_rounds, learning_rate=self.learning_rate)
@@ -504,7 +602,7 @@ class Scorecard(BaseEstimator):
     def decision_function(self, X: object) -> np.ndarray:
         """Log-odds of bad of the exact (unrounded) model."""
         frame = self._frame(X)
-        bins = self.binning_process_.transform(frame, metric="bin")
+        bins = self.binning_process_.transform(frame, metric="bin")[:, self._bin_columns]
         total = np.full(len(frame), self.intercept_)
         for c, lay in enumerate(self._layouts):
             total += lay.lookup(self._slot_contributions[c], bins[:, c])

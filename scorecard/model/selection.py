@@ -12,6 +12,8 @@ Steps, in order, each optional:
    improves it. ``"aic"`` / ``"bic"``: -2 log-likelihood + 2 k (or k ln n) on the training rows,
    k = non-zero coefficients + 1. ``"auc"``: AUC on a stratified, seeded hold-out share of the
    training rows (the model fitted on the rest), improved by more than ``min_auc_gain``.
+   Each step fits only the N_TRIALS candidates with the largest score (Rao) statistic against
+   the current model whose coefficient would take the expected negative sign.
 
 The IV intervals come from bins chosen on the same rows, so they are optimistic
 (docs/STATISTICS.md section 4); the filter is a screen, not a test. Hold-out AUC is measured
@@ -32,11 +34,19 @@ from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model.logistic import BoundedLogisticRegression, log_likelihood
 
-__all__ = ["STEPWISE", "SelectionResult", "select_characteristics", "woe_correlation"]
+__all__ = [
+    "STEPWISE",
+    "SelectionResult",
+    "check_selection_options",
+    "select_characteristics",
+    "woe_correlation",
+]
 
 STEPWISE = (None, "auc", "aic", "bic")
 DEFAULT_HOLDOUT = 0.3
 DEFAULT_MIN_AUC_GAIN = 0.001
+N_TRIALS = 5
+"""Candidates (best score statistics) fitted at each stepwise step."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,9 @@ def woe_correlation(woe: np.ndarray, weights: np.ndarray | None = None) -> np.nd
     return corr
 
 
-def _check_options(min_iv_ci_low, max_correlation, stepwise, holdout, min_auc_gain) -> None:
+def check_selection_options(min_iv_ci_low, max_correlation, stepwise, holdout,
+                            min_auc_gain=DEFAULT_MIN_AUC_GAIN) -> None:
+    """Raise InputError naming the first invalid selection option."""
     for name, value, low, high in (("min_iv_ci_low", min_iv_ci_low, 0.0, math.inf),
                                    ("max_correlation", max_correlation, 0.0, 1.0)):
         if value is None:
@@ -98,54 +110,83 @@ def _split(label: np.ndarray, holdout: float, seed: int) -> tuple[np.ndarray, np
     return np.flatnonzero(~held), np.flatnonzero(held)
 
 
+def _score_statistics(X: np.ndarray, Z: np.ndarray, y: np.ndarray, p: np.ndarray,
+                      w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rao score statistics U^2 / I for adding each column of X to the fit with design Z
+    (intercept included) and fitted probabilities p; also U (its sign is the coefficient's)."""
+    u = X.T @ (w * (y - p))
+    v = w * p * (1.0 - p)
+    zvz = Z.T @ (Z * v[:, None])
+    cross = X.T @ (Z * v[:, None])
+    info = np.einsum("ij,ij->j", X, X * v[:, None]) - np.einsum(
+        "ij,ij->i", cross, np.linalg.solve(zvz, cross.T).T)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = np.where(info > 1e-12, u * u / info, 0.0)
+    return stat, u
+
+
 def _stepwise(woe, label, weights, candidates, names, criterion, C, holdout, seed,
               min_auc_gain):
-    """Forward selection; returns (chosen indices, path, reason text per unchosen index)."""
+    """Forward selection; returns (chosen indices, path, reason text per unchosen index).
+
+    Each step ranks the remaining characteristics by their score statistic against the current
+    model (only those whose coefficient would be negative, as a WoE scorecard needs) and fits
+    the best N_TRIALS of them, adding the one with the best criterion.
+    """
     n = label.size
     if criterion == "auc":
         fit_rows, test_rows = _split(label, holdout, seed)
     else:
         fit_rows = test_rows = np.arange(n)
-    w_fit = None if weights is None else weights[fit_rows]
-    base_rate = np.average(label, weights=weights)
+    w_fit = np.ones(fit_rows.size) if weights is None else weights[fit_rows]
+    y_fit = label[fit_rows]
+    penalty = 2.0 if criterion == "aic" else math.log(n)
 
-    def score(columns: list[int]) -> tuple[float, bool]:
-        """(criterion, lower is better), and whether every coefficient is non-zero."""
+    def score(columns: list[int]) -> tuple[float, bool, np.ndarray]:
+        """Criterion (lower is better), whether every coefficient is non-zero, P(bad) on the
+        fit rows."""
         if not columns:
+            rate = np.average(y_fit, weights=w_fit)
+            p = np.full(fit_rows.size, rate)
             if criterion == "auc":
-                return -0.5, True
+                return -0.5, True, p
             ll = log_likelihood(np.zeros((n, 0)), label, np.zeros(0),
-                                math.log(base_rate / (1 - base_rate)), weights)
-            return -2.0 * ll + (2.0 if criterion == "aic" else math.log(n)), True
-        model = BoundedLogisticRegression(C=C).fit(woe[np.ix_(fit_rows, columns)],
-                                                   label[fit_rows], w_fit)
+                                math.log(rate / (1 - rate)), weights)
+            return -2.0 * ll + penalty, True, p
+        model = BoundedLogisticRegression(C=C).fit(woe[np.ix_(fit_rows, columns)], y_fit,
+                                                   w_fit)
         useful = not model.at_bound_.any()
+        p = model.predict_proba(woe[np.ix_(fit_rows, columns)])[:, 1]
         if criterion == "auc":
             z = model.decision_function(woe[np.ix_(test_rows, columns)])
-            return -metrics.auc(label[test_rows], z, higher_is_riskier=True).value, useful
+            return -metrics.auc(label[test_rows], z, higher_is_riskier=True).value, useful, p
         ll = log_likelihood(woe[:, columns], label, model.coef_[0], model.intercept_[0], weights)
         k = int(np.count_nonzero(model.coef_)) + 1
-        return -2.0 * ll + k * (2.0 if criterion == "aic" else math.log(n)), useful
+        return -2.0 * ll + k * penalty, useful, p
 
     chosen: list[int] = []
-    current, _ = score(chosen)
+    current, _, p_current = score(chosen)
     path = [{"step": 0, "added": None, criterion: _report(current, criterion)}]
     remaining = list(candidates)
     gain_needed = min_auc_gain if criterion == "auc" else 0.0
     while remaining:
+        design = np.column_stack([np.ones(fit_rows.size), woe[np.ix_(fit_rows, chosen)]])
+        stat, u = _score_statistics(woe[np.ix_(fit_rows, remaining)], design, y_fit,
+                                    p_current, w_fit)
+        order = [remaining[i] for i in np.argsort(-stat, kind="stable") if u[i] < 0]
         trials = []
-        for j in remaining:
-            value, useful = score(chosen + [j])
+        for j in order[:N_TRIALS]:
+            value, useful, p = score(chosen + [j])
             if useful:
-                trials.append((value, j))
+                trials.append((value, j, p))
         if not trials:
             break
-        value, best = min(trials)
+        value, best, p = min(trials, key=lambda t: (t[0], t[1]))
         if not current - value > gain_needed:
             break
         chosen.append(best)
         remaining.remove(best)
-        current = value
+        current, p_current = value, p
         path.append({"step": len(chosen), "added": names[best],
                      criterion: _report(current, criterion)})
     what = "hold-out AUC" if criterion == "auc" else criterion.upper()
@@ -178,7 +219,7 @@ def select_characteristics(
 
     label is 0/1 (1 = bad); the steps and options are described in the module docstring.
     """
-    _check_options(min_iv_ci_low, max_correlation, stepwise, holdout, min_auc_gain)
+    check_selection_options(min_iv_ci_low, max_correlation, stepwise, holdout, min_auc_gain)
     names = list(names)
     iv = np.asarray(iv, dtype=np.float64)
     low = np.asarray(iv_ci_low, dtype=np.float64)
