@@ -23,11 +23,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
-import numbers
 import os
 import warnings
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
@@ -35,13 +33,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
-from scorecard import __version__, stats
-from scorecard._validation import binary_target, check_weights
 from scorecard.binning import BinningProcess
 from scorecard.binning.binner import jsonable
-from scorecard.exceptions import InputError, NotFittedError
+from scorecard.estimator import EstimatorMixin
+from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
+from scorecard.model.card_spec import card_spec
 from scorecard.model.encodings import (
     CoefficientSignWarning,
     EncodingFit,
@@ -59,6 +57,8 @@ from scorecard.model.scoring import (
     spec_probability_of_default,
 )
 from scorecard.options import ENCODINGS
+from scorecard.parameters import Choice, Integral, Interval, Real, check_params
+from scorecard.validation import binary_target, check_weights
 
 __all__ = [
     "CoefficientSignWarning",
@@ -76,33 +76,11 @@ DATA_HASH_METHOD = (
     "sha256 of the UTF-8 CSV text written by pandas DataFrame.to_csv(index=False, "
     "lineterminator='\\n') of the training columns X followed by the target column"
 )
-EMPTY_BINS = "bins without training rows get contribution 0 to the log-odds (neutral points)"
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def _check_choice(value: object, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise InputError(f"{name}={value!r} must be one of {', '.join(map(repr, choices))}.")
-    return value  # type: ignore[return-value]
-
-
-def _check_positive(value: object, name: str, *, upper: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise InputError(f"{name}={value!r} must be a finite number.")
-    if value <= 0 or (upper is not None and value > upper):
-        bound = f" and <= {upper}" if upper is not None else ""
-        raise InputError(f"{name}={value!r} must be > 0{bound}.")
-    return float(value)
-
-
-def _check_count(value: object, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise InputError(f"{name}={value!r} must be an integer >= {low}.")
-    return int(value)
 
 
 def _json_scalar(value: object) -> object:
@@ -181,7 +159,7 @@ def load_scorecard(path: str | os.PathLike) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-class Scorecard(BaseEstimator):
+class Scorecard(EstimatorMixin, BaseEstimator):
     """A credit scorecard: binning, an additive model over the bins, and integer points.
 
     Parameters
@@ -200,7 +178,7 @@ class Scorecard(BaseEstimator):
     n_reason_codes : default number of reason codes of the `reason_codes` method.
     target_name : the target's name in the spec (default: y's name, else "target").
     bad_value : the value of y that means bad (default: inferred, see
-        `scorecard._validation.binary_target`: True, the larger number, or "bad"-like text).
+        `scorecard.validation.binary_target`: True, the larger number, or "bad"-like text).
     name : free-text name of the spec (default "<target> <encoding>").
 
     Attributes
@@ -257,48 +235,36 @@ class Scorecard(BaseEstimator):
         self.bad_value = bad_value
         self.name = name
 
-    # ------------------------------------------------------------------ sklearn plumbing
+    _fitted_attribute = "spec_"
+    _parameter_constraints = {
+        "binning_process": [BinningProcess, None],
+        "encoding": [Choice(ENCODINGS)],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "n_rounds": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, 1, closed="right")],
+        "base_score": [Interval(Real, None, None, closed="neither")],
+        "base_odds": [Interval(Real, 0, None, closed="neither")],
+        "pdo": [Interval(Real, 0, None, closed="neither")],
+        "min_score": [Integral, None],
+        "max_score": [Integral, None],
+        "n_reason_codes": [Interval(Integral, 0, None, closed="left")],
+        "target_name": [str, None],
+        "bad_value": "no_validation",
+        "name": [str, None],
+    }
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.target_tags.required = True
         return tags
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "spec_")
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "spec_"):
-            raise NotFittedError("This Scorecard is not fitted yet; call fit(X, y) first.")
-
-    def _check_params(self) -> PointsScaling:
-        _check_choice(self.encoding, "encoding", ENCODINGS)
-        _check_positive(self.C, "C")
-        _check_count(self.n_rounds, "n_rounds", 1)
-        _check_positive(self.learning_rate, "learning_rate", upper=1.0)
-        _check_count(self.n_reason_codes, "n_reason_codes", 0)
-        if self.binning_process is not None and not isinstance(self.binning_process,
-                                                               BinningProcess):
-            raise InputError(
-                f"binning_process must be a BinningProcess or None, got "
-                f"{type(self.binning_process).__name__}."
-            )
-        if self.target_name is not None and not isinstance(self.target_name, str):
-            raise InputError(f"target_name={self.target_name!r} must be a string or None.")
-        if self.name is not None and not isinstance(self.name, str):
-            raise InputError(f"name={self.name!r} must be a string or None.")
-        return PointsScaling(self.base_score, self.base_odds, self.pdo, self.min_score,
-                             self.max_score)
 
     # ------------------------------------------------------------------ fit
 
     def fit(self, X: object, y: object, sample_weight: object = None) -> Scorecard:
         """Bin (unless the binning process is fitted), fit the encoding, scale to points."""
-        scaling = self._check_params()
+        self._validate_params()
+        scaling = PointsScaling(self.base_score, self.base_odds, self.pdo, self.min_score,
+                                self.max_score)
         frame = _as_frame(X)
         y_values, target_name = self._target_values(y)
         label = binary_target(y_values, name=target_name, bad_value=self.bad_value)
@@ -343,7 +309,12 @@ class Scorecard(BaseEstimator):
         target = {"name": target_name, "bad_value": _bad_value_of(y_values, label)}
         self.target_name_ = target_name
         self.bad_value_ = target["bad_value"]
-        spec = self._build_spec(layouts, card, scaling, target, fitted.model, process)
+        spec = card_spec(
+            layouts, card, scaling, fitted, target=target, encoding=self.encoding,
+            name=self.name or f"{target_name} {self.encoding}",
+            rounding_error=self.rounding_error_, n_reason_codes=int(self.n_reason_codes),
+            binning_params=jsonable(process.get_params()),
+        )
         spec_score = spec_module.score_frame(spec, frame)["score"].to_numpy()
         self._check_agreement(layouts, spec, frame, bins, scaling.clip(round_half_up(integer)),
                               spec_score)
@@ -407,62 +378,6 @@ class Scorecard(BaseEstimator):
 
     # ------------------------------------------------------------------ spec
 
-    def _build_spec(self, layouts, card: CardPoints, scaling: PointsScaling, target,
-                    model: dict, process: BinningProcess) -> dict:
-        characteristics = [lay.spec(card.exact[c], card.points[c]) for c, lay in
-                           enumerate(layouts)]
-        model = {
-            **model,
-            "intercept": self.intercept_,
-            "log_odds": "log-odds of bad = intercept + sum over characteristics of the row's "
-                        "bin contribution",
-            "contributions": {
-                lay.name: lay.in_spec_order(self._slot_contributions[c])
-                for c, lay in enumerate(layouts)
-            },
-            "unseen_contributions": {
-                lay.name: float(self._slot_contributions[c][-1])
-                for c, lay in enumerate(layouts) if lay.categorical
-            },
-            "empty_bins": EMPTY_BINS,
-            "points_shift": {lay.name: card.shift[c] for c, lay in enumerate(layouts)},
-            "intercept_points_exact": card.intercept_exact,
-            "unseen_points_exact": {
-                lay.name: float(card.exact[c][-1]) for c, lay in enumerate(layouts)
-                if lay.categorical
-            },
-            "rounding": "each bin's exact points and the intercept rounded half up",
-            "rounding_error": {**self.rounding_error_, "rows": "training, before clipping"},
-            "reason_codes": int(self.n_reason_codes),
-            "binning": {
-                "params": jsonable(process.get_params()),
-                "iv": {lay.name: float(lay.table.iv) for lay in layouts},
-            },
-        }
-        return {
-            "schema_version": 1,
-            "kind": "scorecard",
-            "package_version": __version__,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "name": self.name or f"{target['name']} {self.encoding}",
-            "target": target,
-            "encoding": self.encoding,
-            "conventions": {
-                "woe": "ln(share of goods / share of bads)",
-                "woe_sign": stats.WOE_SIGN,
-                "smoothing_alpha_default": stats.DEFAULT_ALPHA,
-                "score": "higher score = lower risk",
-                "numeric_bins": "[lower, upper): value < edge goes left; NaN -> missing bin; "
-                                "special values matched exactly before edges",
-                "empty_bins": EMPTY_BINS,
-            },
-            "scaling": scaling.to_dict(),
-            "intercept_points": card.intercept_points,
-            "characteristics": characteristics,
-            "model": model,
-            "training": {"n_rows": 0},
-        }
-
     def _check_agreement(self, layouts, spec, frame, bins, integer, spec_score) -> None:
         """The spec's reference scorer must put every training row in the binning's bin."""
         if np.array_equal(integer, spec_score):
@@ -485,7 +400,11 @@ class Scorecard(BaseEstimator):
 
     def _frame(self, X: object) -> pd.DataFrame:
         self._check_fitted()
-        return _as_frame(X, getattr(self.binning_process_, "_input_names", None))
+        process = self.binning_process_
+        names = getattr(process, "feature_names_in_", None)
+        if names is None:
+            names = [f"x{i}" for i in range(process.n_features_in_)]
+        return _as_frame(X, list(names))
 
     def score(self, X: object) -> np.ndarray:
         """Integer scores (higher = lower risk), computed by the spec's reference scorer."""
@@ -496,7 +415,8 @@ class Scorecard(BaseEstimator):
         """reason_1 .. reason_k: the characteristics costing each row most points relative to
         their best bin (None where fewer lose points). k defaults to `n_reason_codes`."""
         k = self.n_reason_codes if k is None else k
-        _check_count(k, "k", 1)
+        check_params({"k": k}, {"k": [Interval(Integral, 1, None, closed="left")]},
+                     "reason_codes")
         frame = self._frame(X)
         scored = spec_module.score_frame(self.spec_, frame, reason_codes=int(k))
         return scored.drop(columns="score")
