@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from scorecard import engine
-from scorecard.engine import _reference as reference
+from scorecard.engine import reference as reference
 
 
 def synthetic(rows: int, features: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

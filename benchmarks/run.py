@@ -31,7 +31,7 @@ from bench_engine import best_of  # noqa: E402
 
 from scorecard import engine, stats  # noqa: E402
 from scorecard.datasets import make_wide  # noqa: E402
-from scorecard.engine import _reference as reference  # noqa: E402
+from scorecard.engine import reference as reference  # noqa: E402
 
 
 def ours_iv(X: np.ndarray, y: np.ndarray, n_bins: int) -> list[float]:

@@ -12,7 +12,7 @@ DTYPES = ("auto", NUMERIC, CATEGORICAL)
 """How a characteristic is binned; "auto" decides from the column's dtype."""
 
 PREBINNINGS = ("quantile", "stumps")
-TRENDS = ("ascending", "descending", "auto", "peak", "valley", None)
+TRENDS = ("auto", "ascending", "descending", "peak", "valley", None)
 """Event-rate shapes of the optimal merge; None = unconstrained (the CLI and dashboard say "none")."""
 
 UNSEEN_POLICIES = ("missing", "other", "zero", "error")
@@ -26,6 +26,9 @@ METRICS = ("woe", "bin", "label")
 
 ENCODINGS = ("woe-lr", "onehot-lr", "xgb-stumps")
 """Scorecard encodings (scorecard.model.encodings)."""
+
+EXPORT_FORMATS = ("csv", "xlsx", "sql", "pmml", "python")
+SQL_DIALECTS = ("ansi", "sqlite", "postgres")
 
 
 def trend_option(trend: str | None) -> str:

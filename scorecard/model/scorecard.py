@@ -12,11 +12,6 @@ onehot-lr, whose indicator for such a bin never fires in training). Unseen categ
 points of the bin the binning's ``unseen`` policy sends them to (the missing bin by default;
 contribution 0 for ``unseen="zero"``).
 
-Before the encoding is fitted, characteristics may be screened (`scorecard.model.selection`:
-IV lower bound, correlation, forward stepwise); a sign-constrained woe-lr then drops those whose
-coefficient the constraint holds at 0. Every dropped characteristic and why is in
-``dropped_`` and in the spec's ``model.selection``.
-
 The fitted card is a spec (`scorecard.model.spec`, schema_version 1): `Scorecard.score` scores
 through the spec's reference scorer, so the estimator and every export agree by construction.
 Scoring from a spec alone (`exact_scores`, `evaluate_spec`, ...) lives in
@@ -28,11 +23,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
-import numbers
 import os
 import warnings
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
@@ -40,13 +33,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
-from scorecard import __version__, stats
-from scorecard._validation import binary_target, check_weights
 from scorecard.binning import BinningProcess
 from scorecard.binning.binner import jsonable
-from scorecard.exceptions import InputError, NotFittedError
+from scorecard.estimator import EstimatorMixin
+from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
+from scorecard.model.card_spec import card_spec
 from scorecard.model.encodings import (
     CoefficientSignWarning,
     EncodingFit,
@@ -54,10 +47,9 @@ from scorecard.model.encodings import (
     fit_onehot_lr,
     fit_woe_lr,
     fit_xgb_stumps,
-    woe_columns,
 )
 from scorecard.model.layout import BinLayout
-from scorecard.model.selection import check_selection_options, select_characteristics
+from scorecard.model.card_selection import STEPWISE, fit_selected
 from scorecard.model.scaling import CardPoints, PointsScaling, round_half_up, scale_points
 from scorecard.model.scoring import (
     bin_indices,
@@ -66,6 +58,8 @@ from scorecard.model.scoring import (
     spec_probability_of_default,
 )
 from scorecard.options import ENCODINGS
+from scorecard.parameters import Choice, Integral, Interval, Real, check_params
+from scorecard.validation import binary_target, check_weights
 
 __all__ = [
     "CoefficientSignWarning",
@@ -83,33 +77,11 @@ DATA_HASH_METHOD = (
     "sha256 of the UTF-8 CSV text written by pandas DataFrame.to_csv(index=False, "
     "lineterminator='\\n') of the training columns X followed by the target column"
 )
-EMPTY_BINS = "bins without training rows get contribution 0 to the log-odds (neutral points)"
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def _check_choice(value: object, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise InputError(f"{name}={value!r} must be one of {', '.join(map(repr, choices))}.")
-    return value  # type: ignore[return-value]
-
-
-def _check_positive(value: object, name: str, *, upper: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise InputError(f"{name}={value!r} must be a finite number.")
-    if value <= 0 or (upper is not None and value > upper):
-        bound = f" and <= {upper}" if upper is not None else ""
-        raise InputError(f"{name}={value!r} must be > 0{bound}.")
-    return float(value)
-
-
-def _check_count(value: object, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise InputError(f"{name}={value!r} must be an integer >= {low}.")
-    return int(value)
 
 
 def _json_scalar(value: object) -> object:
@@ -188,7 +160,7 @@ def load_scorecard(path: str | os.PathLike) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-class Scorecard(BaseEstimator):
+class Scorecard(EstimatorMixin, BaseEstimator):
     """A credit scorecard: binning, an additive model over the bins, and integer points.
 
     Parameters
@@ -199,14 +171,10 @@ class Scorecard(BaseEstimator):
     encoding : "woe-lr" (default), "onehot-lr" or "xgb-stumps" (module docstring).
     C : inverse strength of the L2 penalty of the logistic regressions (scikit-learn's C:
         smaller = stronger shrinkage towards 0). The intercept is not penalised.
-    sign_constrained : woe-lr only. True (default): every coefficient <= 0 (a higher WoE never
-        costs points), and characteristics held at 0 are dropped; False: the unconstrained fit
-        of scikit-learn, with a CoefficientSignWarning for positive coefficients.
-    min_iv_ci_low, max_correlation, stepwise : characteristic selection before the fit, any
-        encoding (`scorecard.model.selection`): drop a characteristic whose IV interval's
-        lower end is below min_iv_ci_low; of two whose WoE columns correlate beyond
-        max_correlation keep the higher IV; stepwise "aic", "bic" or "auc" (hold-out AUC on a
-        `holdout` share of the training rows, split with `random_state`). None: step off.
+    sign_constrained : woe-lr: every coefficient <= 0 (default; those held at 0 are dropped);
+        False: scikit-learn's unconstrained fit, warning about positive coefficients.
+    min_iv_ci_low, max_correlation, stepwise, holdout, random_state : characteristic selection
+        before any encoding (`scorecard.model.selection`; None = step off).
     n_rounds, learning_rate : boosting rounds and shrinkage of xgb-stumps (which otherwise uses
         XGBoost's defaults, e.g. reg_lambda=1, with seed 0 and 2 threads).
     base_score, base_odds, pdo : a score of base_score means odds of good base_odds : 1; pdo
@@ -215,7 +183,7 @@ class Scorecard(BaseEstimator):
     n_reason_codes : default number of reason codes of the `reason_codes` method.
     target_name : the target's name in the spec (default: y's name, else "target").
     bad_value : the value of y that means bad (default: inferred, see
-        `scorecard._validation.binary_target`: True, the larger number, or "bad"-like text).
+        `scorecard.validation.binary_target`: True, the larger number, or "bad"-like text).
     name : free-text name of the spec (default "<target> <encoding>").
 
     Attributes
@@ -227,9 +195,9 @@ class Scorecard(BaseEstimator):
     coef_ : woe-lr: one coefficient per characteristic; onehot-lr: one per bin (all
         characteristics' bins concatenated in table order). Not set for xgb-stumps.
     unexpected_sign_ : woe-lr characteristics with a positive coefficient (unconstrained fit).
-    dropped_ : dict characteristic -> {"step", "reason"}: every candidate not in the card
-        ("binning", "iv", "correlation", "stepwise" or "sign"). selection_ : the same and the
-        kept ones, the options and the stepwise path (as in the spec's model.selection).
+    dropped_ : characteristic -> {"step", "reason", ...} per candidate not in the card
+        (`scorecard.model.card_selection`).
+        selection_ : options, kept, dropped and stepwise path (the spec's model.selection).
     scaling_ : PointsScaling. card_points_ : CardPoints (exact and integer points per bin).
     rounding_error_ : dict max_abs, mean_abs (|integer - exact score| on the training rows,
         before clipping), bound (attainable worst case) and bound_loose (0.5 * (m + 1)).
@@ -287,53 +255,42 @@ class Scorecard(BaseEstimator):
         self.bad_value = bad_value
         self.name = name
 
-    # ------------------------------------------------------------------ sklearn plumbing
+    _fitted_attribute = "spec_"
+    _parameter_constraints = {
+        "binning_process": [BinningProcess, None],
+        "encoding": [Choice(ENCODINGS)],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "n_rounds": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, 1, closed="right")],
+        "sign_constrained": ["boolean"],
+        "min_iv_ci_low": [Interval(Real, 0, None, closed="left"), None],
+        "max_correlation": [Interval(Real, 0, 1, closed="both"), None],
+        "stepwise": [Choice(STEPWISE)],
+        "holdout": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "base_score": [Interval(Real, None, None, closed="neither")],
+        "base_odds": [Interval(Real, 0, None, closed="neither")],
+        "pdo": [Interval(Real, 0, None, closed="neither")],
+        "min_score": [Integral, None],
+        "max_score": [Integral, None],
+        "n_reason_codes": [Interval(Integral, 0, None, closed="left")],
+        "target_name": [str, None],
+        "bad_value": "no_validation",
+        "name": [str, None],
+    }
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.target_tags.required = True
         return tags
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "spec_")
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "spec_"):
-            raise NotFittedError("This Scorecard is not fitted yet; call fit(X, y) first.")
-
-    def _check_params(self) -> PointsScaling:
-        _check_choice(self.encoding, "encoding", ENCODINGS)
-        _check_positive(self.C, "C")
-        _check_count(self.n_rounds, "n_rounds", 1)
-        _check_positive(self.learning_rate, "learning_rate", upper=1.0)
-        _check_count(self.n_reason_codes, "n_reason_codes", 0)
-        if not isinstance(self.sign_constrained, (bool, np.bool_)):
-            raise InputError(f"sign_constrained={self.sign_constrained!r} must be True or False.")
-        _check_count(self.random_state, "random_state", 0)
-        check_selection_options(self.min_iv_ci_low, self.max_correlation, self.stepwise,
-                                self.holdout)
-        if self.binning_process is not None and not isinstance(self.binning_process,
-                                                               BinningProcess):
-            raise InputError(
-                f"binning_process must be a BinningProcess or None, got "
-                f"{type(self.binning_process).__name__}."
-            )
-        if self.target_name is not None and not isinstance(self.target_name, str):
-            raise InputError(f"target_name={self.target_name!r} must be a string or None.")
-        if self.name is not None and not isinstance(self.name, str):
-            raise InputError(f"name={self.name!r} must be a string or None.")
-        return PointsScaling(self.base_score, self.base_odds, self.pdo, self.min_score,
-                             self.max_score)
 
     # ------------------------------------------------------------------ fit
 
     def fit(self, X: object, y: object, sample_weight: object = None) -> Scorecard:
         """Bin (unless the binning process is fitted), fit the encoding, scale to points."""
-        scaling = self._check_params()
+        self._validate_params()
+        scaling = PointsScaling(self.base_score, self.base_odds, self.pdo, self.min_score,
+                                self.max_score)
         frame = _as_frame(X)
         y_values, target_name = self._target_values(y)
         label = binary_target(y_values, name=target_name, bad_value=self.bad_value)
@@ -350,26 +307,9 @@ class Scorecard(BaseEstimator):
             )
         layouts = [BinLayout(process.binning_tables_[c]) for c in selected]
         bins = process.transform(frame, metric="bin")
-        layouts, bins, selection = self._select(process, layouts, bins, label, weights)
-        fitted = self._encoder()(layouts, bins, label, weights)
-        held = [c for c, lay in enumerate(layouts) if self.encoding == "woe-lr"
-                and self.sign_constrained and fitted.coef[c] == 0]
-        if held and len(held) < len(layouts):
-            # Dropping a coefficient held at its bound leaves the constrained optimum unchanged.
-            for c in held:
-                selection["dropped"].append({
-                    "name": layouts[c].name, "step": "sign",
-                    "reason": "the sign constraint holds its coefficient at 0 (given the "
-                              "others, a higher WoE would raise the predicted risk): no points",
-                })
-            keep = [c for c in range(len(layouts)) if c not in held]
-            layouts, bins = [layouts[c] for c in keep], bins[:, keep]
-            fitted = self._encoder()(layouts, bins, label, weights)
-        selection["kept"] = [lay.name for lay in layouts]
-        self.selection_ = selection
-        self.dropped_ = {d["name"]: {"step": d["step"], "reason": d["reason"]}
-                         for d in selection["dropped"]}
-        fitted.model["selection"] = copy.deepcopy(selection)
+        layouts, bins, fitted, self.selection_ = fit_selected(
+            process, layouts, bins, label, weights, self._encoder(), params=self.get_params())
+        self.dropped_ = {d["name"]: d for d in self.selection_["dropped"]}
         self._set_encoding(fitted)
         selected = [lay.name for lay in layouts]
 
@@ -399,7 +339,12 @@ class Scorecard(BaseEstimator):
         target = {"name": target_name, "bad_value": _bad_value_of(y_values, label)}
         self.target_name_ = target_name
         self.bad_value_ = target["bad_value"]
-        spec = self._build_spec(layouts, card, scaling, target, fitted.model, process)
+        spec = card_spec(
+            layouts, card, scaling, fitted, target=target, encoding=self.encoding,
+            name=self.name or f"{target_name} {self.encoding}",
+            rounding_error=self.rounding_error_, n_reason_codes=int(self.n_reason_codes),
+            binning_params=jsonable(process.get_params()),
+        )
         spec_score = spec_module.score_frame(spec, frame)["score"].to_numpy()
         self._check_agreement(layouts, spec, frame, bins, scaling.clip(round_half_up(integer)),
                               spec_score)
@@ -436,48 +381,6 @@ class Scorecard(BaseEstimator):
             raise InputError(f"y must be 1-D (one target value per row), got shape {np.shape(y)}.")
         return y_values, target_name
 
-    def _select(self, process: BinningProcess, layouts: list[BinLayout], bins: np.ndarray,
-                label: np.ndarray, weights: np.ndarray | None):
-        """Screen the binning's characteristics (`scorecard.model.selection`); return the kept
-        layouts, their bin columns and the selection record (options, kept, dropped, path)."""
-        names = [lay.name for lay in layouts]
-        dropped = []
-        for c in process.columns_:
-            if c in names:
-                continue
-            table = process.binning_tables_[c]
-            reason = ("fewer than two non-empty bins" if table.n_nonempty_bins < 2 else
-                      f"outside the BinningProcess selection {jsonable(process.selection)}")
-            dropped.append({"name": c, "step": "binning", "reason": reason})
-        options = {"min_iv_ci_low": self.min_iv_ci_low, "max_correlation": self.max_correlation,
-                   "stepwise": self.stepwise}
-        if self.stepwise == "auc":
-            options.update(holdout=self.holdout, random_state=self.random_state)
-        if any(v is not None for v in options.values()):
-            _, design = woe_columns(layouts, bins)
-            results = [lay.table.iv_result for lay in layouts]
-            chosen = select_characteristics(
-                design, label, names, [r.value for r in results], [r.ci[0] for r in results],
-                weights=weights, min_iv_ci_low=self.min_iv_ci_low,
-                max_correlation=self.max_correlation, stepwise=self.stepwise, C=float(self.C),
-                holdout=self.holdout, random_state=int(self.random_state),
-            )
-            if not chosen.kept:
-                raise InputError(
-                    "characteristic selection dropped every characteristic ("
-                    + "; ".join(f"{d['name']}: {d['reason']}" for d in chosen.dropped[:5])
-                    + "); relax min_iv_ci_low, max_correlation or stepwise."
-                )
-            dropped += chosen.dropped
-            path = chosen.stepwise_path
-            keep = [names.index(n) for n in chosen.kept]
-            layouts, bins = [layouts[c] for c in keep], bins[:, keep]
-        else:
-            path = []
-        record = {"options": options, "kept": [lay.name for lay in layouts], "dropped": dropped,
-                  "stepwise_path": path}
-        return layouts, bins, record
-
     def _encoder(self):
         """The fitter of `encoding` with this card's parameters (scorecard.model.encodings)."""
         if self.encoding == "woe-lr":
@@ -505,62 +408,6 @@ class Scorecard(BaseEstimator):
 
     # ------------------------------------------------------------------ spec
 
-    def _build_spec(self, layouts, card: CardPoints, scaling: PointsScaling, target,
-                    model: dict, process: BinningProcess) -> dict:
-        characteristics = [lay.spec(card.exact[c], card.points[c]) for c, lay in
-                           enumerate(layouts)]
-        model = {
-            **model,
-            "intercept": self.intercept_,
-            "log_odds": "log-odds of bad = intercept + sum over characteristics of the row's "
-                        "bin contribution",
-            "contributions": {
-                lay.name: lay.in_spec_order(self._slot_contributions[c])
-                for c, lay in enumerate(layouts)
-            },
-            "unseen_contributions": {
-                lay.name: float(self._slot_contributions[c][-1])
-                for c, lay in enumerate(layouts) if lay.categorical
-            },
-            "empty_bins": EMPTY_BINS,
-            "points_shift": {lay.name: card.shift[c] for c, lay in enumerate(layouts)},
-            "intercept_points_exact": card.intercept_exact,
-            "unseen_points_exact": {
-                lay.name: float(card.exact[c][-1]) for c, lay in enumerate(layouts)
-                if lay.categorical
-            },
-            "rounding": "each bin's exact points and the intercept rounded half up",
-            "rounding_error": {**self.rounding_error_, "rows": "training, before clipping"},
-            "reason_codes": int(self.n_reason_codes),
-            "binning": {
-                "params": jsonable(process.get_params()),
-                "iv": {lay.name: float(lay.table.iv) for lay in layouts},
-            },
-        }
-        return {
-            "schema_version": 1,
-            "kind": "scorecard",
-            "package_version": __version__,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "name": self.name or f"{target['name']} {self.encoding}",
-            "target": target,
-            "encoding": self.encoding,
-            "conventions": {
-                "woe": "ln(share of goods / share of bads)",
-                "woe_sign": stats.WOE_SIGN,
-                "smoothing_alpha_default": stats.DEFAULT_ALPHA,
-                "score": "higher score = lower risk",
-                "numeric_bins": "[lower, upper): value < edge goes left; NaN -> missing bin; "
-                                "special values matched exactly before edges",
-                "empty_bins": EMPTY_BINS,
-            },
-            "scaling": scaling.to_dict(),
-            "intercept_points": card.intercept_points,
-            "characteristics": characteristics,
-            "model": model,
-            "training": {"n_rows": 0},
-        }
-
     def _check_agreement(self, layouts, spec, frame, bins, integer, spec_score) -> None:
         """The spec's reference scorer must put every training row in the binning's bin."""
         if np.array_equal(integer, spec_score):
@@ -583,7 +430,11 @@ class Scorecard(BaseEstimator):
 
     def _frame(self, X: object) -> pd.DataFrame:
         self._check_fitted()
-        return _as_frame(X, getattr(self.binning_process_, "_input_names", None))
+        process = self.binning_process_
+        names = getattr(process, "feature_names_in_", None)
+        if names is None:
+            names = [f"x{i}" for i in range(process.n_features_in_)]
+        return _as_frame(X, list(names))
 
     def score(self, X: object) -> np.ndarray:
         """Integer scores (higher = lower risk), computed by the spec's reference scorer."""
@@ -594,7 +445,8 @@ class Scorecard(BaseEstimator):
         """reason_1 .. reason_k: the characteristics costing each row most points relative to
         their best bin (None where fewer lose points). k defaults to `n_reason_codes`."""
         k = self.n_reason_codes if k is None else k
-        _check_count(k, "k", 1)
+        check_params({"k": k}, {"k": [Interval(Integral, 1, None, closed="left")]},
+                     "reason_codes")
         frame = self._frame(X)
         scored = spec_module.score_frame(self.spec_, frame, reason_codes=int(k))
         return scored.drop(columns="score")

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorecard._validation import binary_target, category_text
 from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model.schema import validate_spec
+from scorecard.validation import binary_target, category_text
 
 __all__ = [
     "bin_indices",

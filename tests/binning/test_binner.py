@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from merge_oracle import brute_force_merge
+
 from scorecard import engine, stats
 from scorecard.binning import BinningTable, OptimalBinner, stump_split_candidates
-from scorecard.binning._solver import _brute_force_merge, _iv_term
+from scorecard.binning._solver import _iv_term
 from scorecard.exceptions import InputError, NotFittedError, SpecError
 
 
@@ -59,7 +61,7 @@ def test_iv_equals_brute_force_over_all_contiguous_partitions(seed, constraints)
     counts = prebin_counts(binner, x, y)
     numeric = counts[:-1]
     options = {"monotonic_trend": "auto", "min_bin_size": 0.05, **constraints}
-    brute = _brute_force_merge(numeric[:, 0], numeric[:, 1], total_goods=counts[:, 0].sum(),
+    brute = brute_force_merge(numeric[:, 0], numeric[:, 1], total_goods=counts[:, 0].sum(),
                                total_bads=counts[:, 1].sum(), **options)
     table = binner.table_
     n_final = binner.splits_.size + 1
@@ -79,7 +81,7 @@ def test_missing_and_special_rows_count_in_the_totals_but_are_never_merged():
     binner = OptimalBinner(max_n_prebins=10, special_values=[-999]).fit(x, y)
     counts = prebin_counts(binner, x, y, (-999.0,))
     k = binner.prebin_splits_.size + 1
-    brute = _brute_force_merge(counts[:k, 0], counts[:k, 1], total_goods=counts[:, 0].sum(),
+    brute = brute_force_merge(counts[:k, 0], counts[:k, 1], total_goods=counts[:, 0].sum(),
                                total_bads=counts[:, 1].sum(), min_bin_size=0.05)
     table = binner.table_
     np.testing.assert_array_equal(table.goods[:-2], brute.goods)
@@ -101,7 +103,7 @@ def test_categorical_merge_is_exact_over_categories_sorted_by_event_rate():
     per_cat = pd.crosstab(pd.Series(x), pd.Series(y))
     order = (per_cat[1] / per_cat.sum(axis=1)).sort_values().index
     goods, bads = per_cat.loc[order, 0].to_numpy(), per_cat.loc[order, 1].to_numpy()
-    brute = _brute_force_merge(goods, bads, monotonic_trend="ascending", min_bin_size=0.1)
+    brute = brute_force_merge(goods, bads, monotonic_trend="ascending", min_bin_size=0.1)
     table = binner.table_
     np.testing.assert_array_equal(table.goods[:-1], brute.goods)
     assert np.all(np.diff(table.event_rate[:-1]) > 0)
