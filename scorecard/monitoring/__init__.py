@@ -5,10 +5,21 @@ for every period of a source read in chunks (a file, a folder of files, a SQL qu
 statistic comes with its uncertainty (docs/STATISTICS.md); `DriftReport` is plain JSON data.
 """
 
+from scorecard.monitoring.periods import FREQUENCIES, drift_reports
 from scorecard.monitoring.report import (
+    STATUSES,
     DriftReport,
     DriftThresholds,
     drift_report,
 )
+from scorecard.monitoring.sources import SqlSource
 
-__all__ = ["DriftReport", "DriftThresholds", "drift_report"]
+__all__ = [
+    "FREQUENCIES",
+    "STATUSES",
+    "DriftReport",
+    "DriftThresholds",
+    "SqlSource",
+    "drift_report",
+    "drift_reports",
+]
