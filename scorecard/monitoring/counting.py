@@ -214,6 +214,8 @@ class SampleCounts:
     score_counts: np.ndarray
     n_rows: int = 0
     n_unknown: int = 0
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    """Results derived from these counts (e.g. the reference's AUC, reused across periods)."""
 
     @classmethod
     def empty(cls, frozen: FrozenBins) -> SampleCounts:
@@ -242,6 +244,7 @@ class SampleCounts:
             total += c
         values, hist = _score_histogram(score, label)
         self._merge_scores(values, hist)
+        self.memo.clear()
         self.n_rows += len(frame)
         self.n_unknown += unknown
 
@@ -250,6 +253,7 @@ class SampleCounts:
         for total, c in zip(self.bins, other.bins):
             total += c
         self._merge_scores(other.score_values, other.score_counts)
+        self.memo.clear()
         self.n_rows += other.n_rows
         self.n_unknown += other.n_unknown
 
