@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from merge_oracle import brute_force_merge
@@ -366,7 +367,7 @@ def test_docstrings_warn_that_the_iv_inference_is_optimistic():
 
 _ONE_CHARACTERISTIC = (
     "OptimalBinner bins one characteristic: X must be 1-D or have one column, and this check "
-    "fits it on several columns (BinningProcess covers the multi-column case and passes it)"
+    "fits it on several columns; it runs, and passes, through FirstColumnBinner below"
 )
 _MULTI_COLUMN_CHECKS = [
     "check_fit_score_takes_y", "check_estimators_overwrite_params",
@@ -396,3 +397,48 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(estimator)
+
+
+class FirstColumnBinner(OptimalBinner):
+    """OptimalBinner of the first column of a 2-D X: lets scikit-learn's multi-column checks
+    (idempotence, sample order, sample weights, pipelines, dtypes, ...) test OptimalBinner."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        first, n_features = _first_column(X)
+        super().fit(first, y, sample_weight=sample_weight)
+        self.n_features_in_ = n_features
+        return self
+
+    def transform(self, X, metric="woe"):
+        self._check_fitted()
+        first, n_features = _first_column(X)
+        if n_features != self.n_features_in_:
+            raise InputError(f"X has {n_features} features, but FirstColumnBinner is expecting "
+                             f"{self.n_features_in_} features as input.")
+        return super().transform(first, metric=metric).reshape(-1, 1)
+
+    def fit_transform(self, X, y=None, sample_weight=None, metric="woe"):
+        return self.fit(X, y, sample_weight=sample_weight).transform(X, metric=metric)
+
+
+def _first_column(X):
+    if sp.issparse(X):
+        raise InputError("X is a sparse matrix: sparse input is not supported.")
+    if isinstance(X, pd.DataFrame):
+        return X.iloc[:, 0], X.shape[1]
+    arr = np.asarray(X)
+    if arr.ndim != 2:
+        raise InputError(f"X must be 2-D; got shape {arr.shape}. Reshape your data.")
+    if arr.shape[1] == 0:
+        raise InputError(
+            f"X has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required."
+        )
+    return arr[:, 0], arr.shape[1]
+
+
+@parametrize_with_checks([FirstColumnBinner()])
+def test_sklearn_checks_pass_through_a_one_column_adapter(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(estimator)
+
