@@ -127,6 +127,9 @@ class IVReport:
             except InputError as exc:
                 self.results[c.name] = None
                 self.notes[c.name] = str(exc)
+                if c.n_pooled and np.count_nonzero(c.counts.sum(axis=1)) < 2:
+                    self.notes[c.name] = ("no evidence of predictive power: every category is "
+                                          "rare, so all rows share one bin")
             if c.notes:
                 self.notes[c.name] = "; ".join([*c.notes, *filter(None, [self.notes.get(c.name)])])
 

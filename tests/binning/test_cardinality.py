@@ -30,6 +30,7 @@ def test_random_ids_and_numbers_with_typos_find_no_evidence():
         assert row.n_bins <= 2
         assert not row.p_value < 0.05  # NaN (a single bin) or large: no evidence
         assert "pooled into 'Other'" in row.note
+        assert "no evidence of predictive power" in row.note
     assert "looks like an identifier" in summary.loc["customer_id", "note"]
     assert "is text but 99.2% of its values are numbers" in summary.loc["income", "note"]
     assert "'n/a'" in summary.loc["income", "note"]
