@@ -161,6 +161,8 @@ def _register_scorecard_commands() -> None:
 
 
 _register_scorecard_commands()
+from scorecard.cli_drift import register as register_drift  # noqa: E402
+register_drift(app)
 
 
 if __name__ == "__main__":
