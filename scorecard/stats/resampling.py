@@ -71,6 +71,46 @@ def _divergence(p: np.ndarray, q: np.ndarray, alpha: float, fixed: bool) -> floa
 
 
 @njit(cache=True)
+def _log_choose(n: float, r: float) -> float:
+    return math.lgamma(n + 1.0) - math.lgamma(r + 1.0) - math.lgamma(n - r + 1.0)
+
+
+@njit(cache=True)
+def _hypergeometric(good: int, bad: int, sample: int) -> int:
+    """Goods among ``sample`` rows drawn without replacement: CDF inversion outward from the mode.
+
+    Expected work is proportional to the standard deviation, not to ``sample`` (numba's own
+    hypergeometric draws row by row).
+    """
+    lo = max(0, sample - bad)
+    hi = min(sample, good)
+    if lo == hi:
+        return lo
+    mode = min(max((sample + 1) * (good + 1) // (good + bad + 2), lo), hi)
+    p_mode = math.exp(_log_choose(good, mode) + _log_choose(bad, sample - mode)
+                      - _log_choose(good + bad, sample))
+    u = np.random.random() - p_mode
+    if u <= 0:
+        return mode
+    up, down = mode, mode
+    p_up, p_down = p_mode, p_mode
+    while up < hi or down > lo:
+        if up < hi:
+            p_up *= (good - up) * (sample - up) / ((up + 1.0) * (bad - sample + up + 1.0))
+            up += 1
+            u -= p_up
+            if u <= 0:
+                return up
+        if down > lo:
+            p_down *= down * (bad - sample + down) / ((good - down + 1.0) * (sample - down + 1.0))
+            down -= 1
+            u -= p_down
+            if u <= 0:
+                return down
+    return mode
+
+
+@njit(cache=True)
 def _permutation_kernel(
     totals: np.ndarray, q_total: int, alpha: float, n_resamples: int, seed: int
 ) -> np.ndarray:
@@ -94,7 +134,7 @@ def _permutation_kernel(
             elif left_q == left_rows:
                 drawn = totals[i]
             else:
-                drawn = np.random.hypergeometric(left_q, left_rows - left_q, totals[i])
+                drawn = _hypergeometric(left_q, left_rows - left_q, totals[i])
             q[i] = drawn
             p[i] = totals[i] - drawn
             left_rows -= totals[i]
