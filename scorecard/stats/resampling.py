@@ -19,6 +19,7 @@ table. Kernels are numba (seeded, so results are reproducible) with numpy twins 
 from __future__ import annotations
 
 import math
+import zlib
 from typing import Final
 
 import numpy as np
@@ -31,7 +32,7 @@ N_RESAMPLES: Final = 1999
 """Simulated tables per p-value: Monte Carlo SE of a p-value near 0.05 is about 0.005."""
 
 SEED: Final = 20240607
-"""Fixed seed: the same table always gets the same p-value."""
+"""Base seed; each table's own seed mixes in its counts (see :func:`table_seed`)."""
 
 AUTO: Final = -1.0
 """Passed as alpha to the kernels: choose the smoothing per table (DEFAULT_ALPHA if a zero cell)."""
@@ -230,6 +231,15 @@ def _multinomial_numpy(
 # p-values -------------------------------------------------------------------------------------
 
 
+def table_seed(p_counts: np.ndarray, q_counts: np.ndarray, salt: float = 0.0) -> int:
+    """A seed derived from the table: the same table always gets the same p-value, yet different
+    tables get independent simulations (one fixed seed for all would share one Monte Carlo error,
+    biasing the size of every test by up to its SE)."""
+    data = np.concatenate([np.asarray(p_counts, np.float64), np.asarray(q_counts, np.float64),
+                           [float(salt)]])
+    return (zlib.crc32(data.tobytes()) ^ SEED) & 0x7FFFFFFF
+
+
 def _exceedance(simulated: np.ndarray, observed: float, upper: bool) -> float:
     """``(1 + #{J* >= J}) / (R + 1)`` (or ``<=`` when not ``upper``), ties counted in full."""
     tol = 1e-12 * max(1.0, abs(observed))
@@ -239,9 +249,10 @@ def _exceedance(simulated: np.ndarray, observed: float, upper: bool) -> float:
 
 def permutation_p_value(
     p_counts: np.ndarray, q_counts: np.ndarray, observed: float, alpha: float,
-    n_resamples: int = N_RESAMPLES, seed: int = SEED,
+    n_resamples: int = N_RESAMPLES, seed: int | None = None,
 ) -> float:
     """P-value of "P = Q" conditional on the margins (integer counts, both sides samples)."""
+    seed = table_seed(p_counts, q_counts) if seed is None else seed
     totals = np.rint(p_counts + q_counts).astype(np.int64)
     simulated = _permutation_kernel(totals, int(round(q_counts.sum())), alpha, n_resamples, seed)
     return _exceedance(simulated, observed, upper=True)
@@ -249,9 +260,10 @@ def permutation_p_value(
 
 def fixed_reference_p_value(
     p_counts: np.ndarray, q_counts: np.ndarray, observed: float, alpha: float,
-    n_resamples: int = N_RESAMPLES, seed: int = SEED,
+    n_resamples: int = N_RESAMPLES, seed: int | None = None,
 ) -> float:
     """P-value of "Q follows the fixed reference P": Q redrawn from P's shares, P kept."""
+    seed = table_seed(p_counts, q_counts) if seed is None else seed
     shares = p_counts / p_counts.sum()
     simulated = _multinomial_kernel(shares, shares, p_counts, 0, int(round(q_counts.sum())),
                                     alpha, True, n_resamples, seed)
@@ -297,13 +309,14 @@ def boundary_shares(
 def boundary_p_value(
     p_counts: np.ndarray, q_counts: np.ndarray, p_shares: np.ndarray, q_shares: np.ndarray,
     observed: float, target: float, alpha: float, fixed: bool, upper: bool,
-    n_resamples: int = N_RESAMPLES, seed: int = SEED,
+    n_resamples: int = N_RESAMPLES, seed: int | None = None,
 ) -> tuple[float, np.ndarray] | None:
     """Bootstrap p-value at the null boundary ``J = target`` and the simulated J; None if no boundary.
 
     ``upper``: H0 is J <= target and large J is evidence against it (material difference);
     otherwise H0 is J >= target and small J is evidence against it (compliance).
     """
+    seed = table_seed(p_counts, q_counts, target) if seed is None else seed
     n_p, n_q = float(p_counts.sum()), float(q_counts.sum())
     shares = boundary_shares(p_shares, q_shares, n_p, n_q, target, fixed)
     if shares is None:
