@@ -85,7 +85,7 @@ def run(regime: Regime, reps: int, boundary_reps: int, seed: int) -> dict[str, o
     }
     if regime.target == 0:
         row["size_no_diff"] = rejected / reps
-    else:
+    elif boundary_reps > 0:
         row["size_material"] = material / min(reps, boundary_reps)
         row["size_below"] = below / min(reps, boundary_reps)
     return row

@@ -103,7 +103,7 @@ def iv(
     )[["name", "kind", "n_bins", "iv", "iv_corrected", "iv_se", "ci", "p_value", "p_method",
        "q_value", "flag"] + (["paper_se", "paper_p_value"] if paper else [])]
     shown = shown.rename(columns={"iv": "IV plug-in", "iv_corrected": "IV corrected",
-                                  "ci": f"{pct} CI (ncx2)"})
+                                  "ci": f"{pct} CI"})
     typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for name, note in zip(summary.name, summary.note):
         if note:

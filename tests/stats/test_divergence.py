@@ -20,6 +20,7 @@ from scorecard.stats import (
     kl_divergence,
     psi,
     woe_table,
+    wald_interval,
 )
 
 GOODS = [300, 400, 500, 350, 250]
@@ -116,12 +117,19 @@ def test_to_dict_is_plain_json() -> None:
     assert type(d["df"]) is int and type(d["k"]) is int
 
 
-def test_the_interval_is_the_ncx2_inversion_whatever_t() -> None:
+def test_one_interval_rule_whatever_t() -> None:
     big = jeffreys(GOODS, BADS)  # T = 101.2
     small = jeffreys(0.9 * np.array(GOODS), 0.9 * np.array(BADS))  # same J, T = 91.1
-    for r in (big, small):
-        assert r.ci_method == "ncx2" and r.ci == r.ci_ncx2
+    null = jeffreys([300, 310, 290], [30, 29, 31])
+    for r in (big, small, null):
+        wald_corrected = wald_interval(r.value_corrected, r.se)
+        if wald_corrected[0] > 0:
+            assert r.ci == (min(r.ci_ncx2[0], wald_corrected[0]), max(r.ci_ncx2[1], wald_corrected[1]))
+            assert r.ci_method == "ncx2+wald"
+        else:
+            assert r.ci == r.ci_ncx2 and r.ci_method == "ncx2"
         assert r.ci[0] <= r.estimate <= r.ci[1]
+    assert null.ci_method == "ncx2" and big.ci_method == "ncx2+wald"
 
 
 def test_level_widens_intervals() -> None:
