@@ -194,7 +194,14 @@ def _register_scorecard_commands() -> None:
     register(app)
 
 
+def _register_monitor_commands() -> None:
+    from scorecard.cli_monitor import register
+
+    register(app)
+
+
 _register_scorecard_commands()
+_register_monitor_commands()
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 """Monitoring: models, monitors, runs, results with per-bin counts, alerts, schedules.
 
+Also APScheduler's job table (the scheduler's runtime state, JSON job documents), in the exact
+shape APScheduler 3's SQLAlchemyJobStore expects.
+
 Revision ID: 0002
 Revises: 0001
 """
@@ -103,8 +106,15 @@ def upgrade() -> None:
         sa.Column("created_at", STAMP, nullable=False),
         sa.Column("updated_at", STAMP, nullable=False),
     )
+    op.create_table(
+        "apscheduler_jobs",
+        sa.Column("id", sa.Unicode(191), primary_key=True),
+        sa.Column("next_run_time", sa.Float(25), index=True),
+        sa.Column("job_state", sa.LargeBinary, nullable=False),
+    )
 
 
 def downgrade() -> None:
-    for table in ("schedules", "alerts", "result_bins", "results", "runs", "monitors", "models"):
+    for table in ("apscheduler_jobs", "schedules", "alerts", "result_bins", "results", "runs",
+                  "monitors", "models"):
         op.drop_table(table)
