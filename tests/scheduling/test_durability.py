@@ -17,6 +17,7 @@ from scorecard.scheduling.runner import create_monitor, run_monitor
 from scorecard.storage import MonitorStore
 from scorecard.storage.monitors import KILLED
 
+pytestmark = pytest.mark.e2e  # real processes
 PERIOD = "application_month"
 HOLD_IN_COMMIT = r"""
 import sys, time
