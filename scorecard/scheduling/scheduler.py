@@ -237,5 +237,8 @@ def _single_scheduler_lock(store: MonitorStore) -> Any:
 
 
 def _release(lock: Any) -> None:
+    """Close the lock file, or drop the connection holding the advisory lock (not back to a pool)."""
+    if isinstance(lock, sa.Connection):
+        lock.invalidate()
     if lock is not None:
         lock.close()

@@ -330,7 +330,7 @@ class MonitorStore:
                 row = self._monitor_row(conn, name)
                 return int(conn.execute(runs.insert().values(
                     monitor_id=row.id, requested_period=requested_period, trigger=trigger,
-                    attempt=int(attempt), status="running", started_at=utc_now(),
+                    attempt=int(attempt), status="running", started_at=utc_now("milliseconds"),
                     host=socket.gethostname()[:255], pid=os.getpid())).inserted_primary_key[0])
         except SQLAlchemyError as exc:
             raise self._fail(f"record a run of {name!r}", exc) from exc
@@ -342,7 +342,7 @@ class MonitorStore:
         try:
             with self.db.write() as conn:
                 conn.execute(runs.update().where(runs.c.id == run_id).values(
-                    status=status, finished_at=utc_now(), error=error,
+                    status=status, finished_at=utc_now("milliseconds"), error=error,
                     periods=json.dumps(list(periods))))
         except SQLAlchemyError as exc:
             raise self._fail(f"record the end of run {run_id}", exc) from exc
