@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -43,6 +44,16 @@ def backdate(store, jid, days):
             next_run_time=when.timestamp(), job_state=json.dumps(state).encode()))
 
 
+@contextmanager
+def running(url, **options):
+    scheduler = Scheduler(url, **options)
+    scheduler.start()
+    try:
+        yield scheduler
+    finally:
+        scheduler.stop()
+
+
 def job_rows(store):
     with store.db.read() as conn:
         return conn.execute(sa.text(f"SELECT id, next_run_time, job_state FROM {JOB_TABLE}")).all()
@@ -59,9 +70,7 @@ def scheduled(db_url, files):
 
 def test_jobs_are_json_with_coalescing_and_one_instance(scheduled):
     store, url = scheduled
-    scheduler = Scheduler(url)
-    scheduler.start()
-    try:
+    with running(url) as scheduler:
         [(jid, next_time, state)] = job_rows(store)
         document = json.loads(state)
         assert jid == job_id("apps") and document["func"] == JOB_FUNC
@@ -75,15 +84,11 @@ def test_jobs_are_json_with_coalescing_and_one_instance(scheduled):
                          {"s": json.dumps(bad).encode()})
         assert [j.id for j in scheduler.scheduler.get_jobs(jobstore="default")] == [jid]
         assert [r.id for r in job_rows(store)] == [jid]
-    finally:
-        scheduler.stop()
 
 
 def test_schedule_changes_are_picked_up(scheduled):
     store, url = scheduled
-    scheduler = Scheduler(url)
-    scheduler.start()
-    try:
+    with running(url) as scheduler:
         store.set_paused("apps", True)
         scheduler.sync()
         assert scheduler.scheduler.get_job(job_id("apps")).next_run_time is None
@@ -96,8 +101,6 @@ def test_schedule_changes_are_picked_up(scheduled):
         store.remove_schedule("apps")
         scheduler.sync()
         assert scheduler.scheduler.get_jobs(jobstore="default") == []
-    finally:
-        scheduler.stop()
 
 
 def test_missed_runs_are_caught_up_once(scheduled):
@@ -106,16 +109,12 @@ def test_missed_runs_are_caught_up_once(scheduled):
     first.start()
     first.stop()
     backdate(store, job_id("apps"), days=5)  # five daily runs missed while it was down
-    again = Scheduler(url)
-    again.start()
-    try:
+    with running(url) as again:
         assert wait_for(lambda: [r.status for r in store.runs("apps")] == ["succeeded"])
         time.sleep(1.0)
         assert len(store.runs("apps")) == 1 and store.runs("apps")[0].trigger == "scheduler"
         assert again.scheduler.get_job(job_id("apps")).next_run_time > datetime.now(timezone.utc)
         assert len(store.results("apps")) == 4
-    finally:
-        again.stop()
 
 
 def test_failures_are_recorded_and_retried_with_backoff(db_url, files, tmp_path):
@@ -126,9 +125,7 @@ def test_failures_are_recorded_and_retried_with_backoff(db_url, files, tmp_path)
                    source=str(source), period_column=PERIOD)
     store.set_schedule("flaky", DAILY, "UTC")
     source.unlink()  # the data went missing after the monitor was set up
-    scheduler = Scheduler(db_url, retries=2, backoff=0.5)
-    scheduler.start()
-    try:
+    with running(db_url, retries=2, backoff=0.5) as scheduler:
         scheduler.scheduler.modify_job(job_id("flaky"), next_run_time=datetime.now(timezone.utc))
         assert wait_for(lambda: len(store.runs("flaky")) == 3, timeout=60)
         time.sleep(2.5)  # the backoff would have fired again by now
@@ -141,19 +138,13 @@ def test_failures_are_recorded_and_retried_with_backoff(db_url, files, tmp_path)
         assert starts[1] - ends[0] >= timedelta(seconds=0.5)  # backoff 0.5 s, then doubled
         assert starts[2] - ends[1] >= timedelta(seconds=1.0)
         assert scheduler.scheduler.get_job("retry:flaky") is None
-    finally:
-        scheduler.stop()
 
 
 def test_one_scheduler_per_store(scheduled):
     _store, url = scheduled
-    first = Scheduler(url)
-    first.start()
-    try:
+    with running(url) as first:
         with pytest.raises(StorageError, match="another scorecard scheduler is already running"):
             Scheduler(url).start()
-    finally:
-        first.stop()
     second = Scheduler(url)
     second.start()
     second.stop()
