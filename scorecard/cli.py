@@ -202,6 +202,8 @@ def _register_monitor_commands() -> None:
 
 _register_scorecard_commands()
 _register_monitor_commands()
+from scorecard.cli_drift import register as register_drift  # noqa: E402
+register_drift(app)
 
 
 if __name__ == "__main__":

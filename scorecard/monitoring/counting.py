@@ -21,9 +21,9 @@ import pandas as pd
 
 from scorecard import engine
 from scorecard._validation import category_text
-from scorecard.engine.mapping import map_codes, map_numeric
 from scorecard.exceptions import InputError
 from scorecard.model.spec import UNSEEN_LABEL, validate_spec
+from scorecard.monitoring._kernels import numeric_points
 
 __all__ = ["FrozenBins", "SampleCounts"]
 
@@ -61,17 +61,18 @@ def _characteristic(ch: Mapping[str, Any]) -> Characteristic:
     bins = ch["bins"]
     labels = [b["label"] for b in bins]
     kinds = [b["kind"] for b in bins]
-    points = [float(b["points"]) for b in bins]
+    points = [int(b["points"]) for b in bins]
     if ch["dtype"] == "numeric":
         return Characteristic(
             name=ch["name"], dtype="numeric", labels=tuple(labels), kinds=tuple(kinds),
-            points=np.asarray(points), edges=np.asarray(ch["edges"], dtype=np.float64),
+            points=np.asarray(points, dtype=np.int64), edges=np.asarray(ch["edges"], dtype=np.float64),
             specials=np.asarray(ch["special_values"], dtype=np.float64),
         )
     lookup = {c: j for j, b in enumerate(bins[:-1]) for c in b["categories"]}
     return Characteristic(
         name=ch["name"], dtype="categorical", labels=(*labels, UNSEEN_LABEL),
-        kinds=(*kinds, "unseen"), points=np.asarray([*points, float(ch["unseen_points"])]),
+        kinds=(*kinds, "unseen"),
+        points=np.asarray([*points, int(ch["unseen_points"])], dtype=np.int64),
         category_bins=lookup,
     )
 
@@ -151,7 +152,7 @@ class FrozenBins:
 
     def count(self, frame: pd.DataFrame, label: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
         """Per characteristic (n_bins, 2) counts of label 0/1 rows, and every row's score."""
-        score = np.full(len(frame), float(self.intercept))
+        score = np.full(len(frame), self.intercept, dtype=np.int64)
         counts: dict[str, np.ndarray] = {}
         if self.numeric:
             X = np.empty((len(frame), len(self.numeric)), dtype=np.float64, order="F")
@@ -162,24 +163,23 @@ class FrozenBins:
             for ch, c in zip(self.numeric, engine.count_numeric(X, edges, label,
                                                                 special_values=specials)):
                 counts[ch.name] = c
-            score += map_numeric(X, edges, [ch.points for ch in self.numeric], specials).sum(axis=1)
+            numeric_points(X, edges, specials, [ch.points for ch in self.numeric], score)
         if self.categorical:
             C = np.empty((len(frame), len(self.categorical)), dtype=np.int64, order="F")
             maps = []
             for j, ch in enumerate(self.categorical):
                 C[:, j], code_to_bin = _category_codes(frame[ch.name], ch)
                 maps.append(code_to_bin)
+                # Code -1 (missing) picks the last entry: the missing bin.
+                score += ch.points[np.append(code_to_bin, ch.missing_bin)[C[:, j]]]
             missing = [ch.missing_bin for ch in self.categorical]
             sizes = [ch.n_bins for ch in self.categorical]
             for ch, c in zip(self.categorical,
                              engine.count_codes(C, maps, missing, label, n_bins=sizes)):
                 counts[ch.name] = c
-            points = [ch.points for ch in self.categorical]
-            score += map_codes(C, maps, missing, points).sum(axis=1)
-        integer = np.rint(score).astype(np.int64)
         if self.min_score is not None or self.max_score is not None:
-            integer = np.clip(integer, self.min_score, self.max_score)
-        return [counts[n] for n in self.names], integer
+            score = np.clip(score, self.min_score, self.max_score)
+        return [counts[n] for n in self.names], score
 
 
 def _score_histogram(score: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -214,6 +214,8 @@ class SampleCounts:
     score_counts: np.ndarray
     n_rows: int = 0
     n_unknown: int = 0
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    """Results derived from these counts (e.g. the reference's AUC, reused across periods)."""
 
     @classmethod
     def empty(cls, frozen: FrozenBins) -> SampleCounts:
@@ -242,6 +244,7 @@ class SampleCounts:
             total += c
         values, hist = _score_histogram(score, label)
         self._merge_scores(values, hist)
+        self.memo.clear()
         self.n_rows += len(frame)
         self.n_unknown += unknown
 
@@ -250,6 +253,7 @@ class SampleCounts:
         for total, c in zip(self.bins, other.bins):
             total += c
         self._merge_scores(other.score_values, other.score_counts)
+        self.memo.clear()
         self.n_rows += other.n_rows
         self.n_unknown += other.n_unknown
 

@@ -131,10 +131,31 @@ def _worst(statuses: Sequence[str]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _p_material(result: stats.JeffreysResult, tau: float) -> float:
-    """p-value of H0: PSI <= tau, ``P(ncx2(k-1, n_eff*tau) >= T)``: the p-value of
-    ``result.test_material(tau)`` without its critical value (an ncx2 quantile, ~10 ms each)."""
-    return float(sps.ncx2.sf(result.statistic, result.df, result.n_eff * tau))
+def _material_tests(rows: list[dict[str, Any]], n_effs: list[float | None],
+                    thresholds: DriftThresholds) -> None:
+    """Fill p_material_010, p_material_025 and the status of every row, one ncx2 call per tau.
+
+    p-value of H0: PSI <= tau is ``P(ncx2(k-1, n_eff*tau) >= T)``, as
+    ``JeffreysResult.test_material(tau).p_value`` (which also computes a critical value, an ncx2
+    quantile costing ~10 ms a call).
+    """
+    tested = [i for i, n_eff in enumerate(n_effs) if n_eff is not None]
+    statistic = np.array([rows[i]["statistic"] for i in tested], dtype=np.float64)
+    df = np.array([rows[i]["df"] for i in tested], dtype=np.float64)
+    n_eff = np.array([n_effs[i] for i in tested], dtype=np.float64)
+    taus = {0.10, 0.25, thresholds.watch, thresholds.material}
+    p = {tau: sps.ncx2.sf(statistic, df, n_eff * tau) if tested else np.empty(0) for tau in taus}
+    for row in rows:
+        row["p_material_010"] = row["p_material_025"] = None
+    at = {i: j for j, i in enumerate(tested)}
+    for i, row in enumerate(rows):
+        j = at.get(i)
+        if j is not None:
+            row["p_material_010"] = _json_float(p[0.10][j])
+            row["p_material_025"] = _json_float(p[0.25][j])
+        p_watch = math.nan if j is None else float(p[thresholds.watch][j])
+        p_material = math.nan if j is None else float(p[thresholds.material][j])
+        row["status"] = _status(row["psi"], p_watch, p_material, thresholds)
 
 
 def _psi_row(
@@ -146,8 +167,8 @@ def _psi_row(
         # One occupied bin on both sides: identical distributions, nothing to test.
         return {
             "psi": 0.0, "psi_se": 0.0, "psi_ci_low": 0.0, "psi_ci_high": 0.0, "ci_method": None,
-            "statistic": 0.0, "df": 0, "p_value": None, "p_material_010": None,
-            "p_material_025": None, "smoothing": 0.0, "kept": (ref > 0) | (cur > 0),
+            "statistic": 0.0, "df": 0, "p_value": None, "smoothing": 0.0,
+            "kept": (ref > 0) | (cur > 0), "n_eff": None,
         }
     r = stats.psi(ref, cur, reference=reference_mode, level=level)
     kept = np.ones(ref.size, dtype=bool)
@@ -155,9 +176,7 @@ def _psi_row(
     return {
         "psi": r.value, "psi_se": r.se, "psi_ci_low": r.ci[0], "psi_ci_high": r.ci[1],
         "ci_method": r.ci_method, "statistic": r.statistic, "df": r.df, "p_value": r.p_value,
-        "p_material_010": _p_material(r, 0.10),
-        "p_material_025": _p_material(r, 0.25),
-        "smoothing": r.alpha, "kept": kept, "result": r,
+        "smoothing": r.alpha, "kept": kept, "n_eff": r.n_eff,
     }
 
 
@@ -186,21 +205,15 @@ def _row(
     *,
     reference_mode: str,
     level: float,
-    thresholds: DriftThresholds,
-) -> dict[str, Any]:
-    """A characteristic's (or the score's) row: PSI, tests, shares and per-bin table."""
+) -> tuple[dict[str, Any], float | None]:
+    """A characteristic's (or the score's) row: PSI, no-drift test, shares and per-bin table;
+    and the n_eff of its material tests (None when there is nothing to test)."""
     ref_total, cur_total = ref.sum(axis=1), cur.sum(axis=1)
     psi = _psi_row(ref_total, cur_total, reference_mode=reference_mode, level=level)
-    result = psi.pop("result", None)
+    n_eff = psi.pop("n_eff")
     kept = psi.pop("kept")
     contrib = _contributions(ref_total, cur_total, kept, psi["smoothing"])
     ref_share, cur_share = _shares(ref_total), _shares(cur_total)
-    if result is not None and (thresholds.watch, thresholds.material) != (0.10, 0.25):
-        p_watch = _p_material(result, thresholds.watch)
-        p_material = _p_material(result, thresholds.material)
-    else:
-        p_watch, p_material = _nan(psi["p_material_010"]), _nan(psi["p_material_025"])
-    status = _status(psi["psi"], p_watch, p_material, thresholds)
     bins = []
     for j, label in enumerate(labels):
         bin_ = {
@@ -215,7 +228,8 @@ def _row(
         if points is not None:
             bin_["points"] = int(points[j])
         bins.append(bin_)
-    row: dict[str, Any] = {"name": name, **psi, "q_value": None, "status": status, "bins": bins}
+    row: dict[str, Any] = {"name": name, **psi, "p_material_010": None, "p_material_025": None,
+                           "q_value": None, "status": None, "bins": bins}
     if points is not None:
         row["mean_points_shift"] = float(np.dot(np.asarray(points), cur_share - ref_share))
         row["shares"] = {
@@ -225,11 +239,10 @@ def _row(
             }
             for kind in ("missing", "special", "unseen")
         }
-    for key in ("psi", "psi_se", "psi_ci_low", "psi_ci_high", "statistic", "p_value",
-                "p_material_010", "p_material_025"):
+    for key in ("psi", "psi_se", "psi_ci_low", "psi_ci_high", "statistic", "p_value"):
         if row[key] is not None:
             row[key] = _json_float(row[key])
-    return row
+    return row, n_eff
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,13 +396,13 @@ def report_from_counts(
     }
     if current.n_rows == 0:
         return DriftReport(data, _copy=False)
-    options = {"reference_mode": reference_mode, "level": level, "thresholds": thresholds}
-    rows = [
-        _row(ch.name, ch.kinds, ch.labels, ch.points, ref, cur, **options)
-        for ch, ref, cur in zip(frozen.characteristics, reference.bins, current.bins)
-    ]
-    for row, ch in zip(rows, frozen.characteristics):
+    options = {"reference_mode": reference_mode, "level": level}
+    rows, n_effs = [], []
+    for ch, ref, cur in zip(frozen.characteristics, reference.bins, current.bins):
+        row, n_eff = _row(ch.name, ch.kinds, ch.labels, ch.points, ref, cur, **options)
         row["dtype"] = ch.dtype
+        rows.append(row)
+        n_effs.append(n_eff)
     p_values = [_nan(r["p_value"]) for r in rows]
     _, q_values = stats.benjamini_hochberg(p_values, q=thresholds.level_alpha)
     for row, q in zip(rows, q_values):
@@ -397,9 +410,10 @@ def report_from_counts(
     ref_bands = band_counts(reference.score_values, reference.score_counts, score_edges)
     cur_bands = band_counts(current.score_values, current.score_counts, score_edges)
     labels = band_labels(score_edges)
-    score = _row(SCORE_ROW, ["interval"] * len(labels), labels, None, ref_bands, cur_bands,
-                 **options)
+    score, n_eff = _row(SCORE_ROW, ["interval"] * len(labels), labels, None, ref_bands,
+                        cur_bands, **options)
     score["q_value"] = score["p_value"]  # its own family of one hypothesis
+    _material_tests([*rows, score], [*n_effs, n_eff], thresholds)
     data["characteristics"] = rows
     data["score"] = score
     data["status"] = _worst([r["status"] for r in rows] + [score["status"]])

@@ -10,6 +10,7 @@ AUC, KS and IV are given alongside), otherwise the goods and bads the spec store
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -140,6 +141,15 @@ def _power(frozen: FrozenBins, counts: SampleCounts, bands: np.ndarray, level: f
     return out
 
 
+def _reference_power(frozen: FrozenBins, reference: SampleCounts, bands: np.ndarray,
+                     score_edges: Sequence[int], level: float) -> dict[str, Any] | None:
+    """The reference's power, computed once for all periods that share its counts and bands."""
+    key = ("power", level, tuple(score_edges))
+    if key not in reference.memo:
+        reference.memo[key] = _power(frozen, reference, bands, level, calibration=False)
+    return copy.deepcopy(reference.memo[key])
+
+
 def target_report(
     frozen: FrozenBins,
     reference: SampleCounts,
@@ -167,7 +177,7 @@ def target_report(
             _spec_development(frozen, c) is not None for c in range(len(frozen.characteristics))
         ) else None),
         "current": _power(frozen, current, cur_bands, level, calibration=True),
-        "reference": _power(frozen, reference, ref_bands, level, calibration=False)
+        "reference": _reference_power(frozen, reference, ref_bands, score_edges, level)
         if from_reference else None,
         "characteristics": characteristics,
         "score_bands": _bad_rates(cur_bands, ref_bands if from_reference else None, labels, level),
