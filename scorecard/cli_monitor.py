@@ -123,6 +123,11 @@ def show(
     runs = store.runs(name, limit=10)
     alerts = store.alerts(name)
     about = {k: v for k, v in asdict(monitor).items() if k != "spec"}
+    if about["settings"].get("webhook"):  # webhook URLs often carry a token: show the host only
+        from urllib.parse import urlsplit
+
+        hook = urlsplit(about["settings"]["webhook"])
+        about["settings"]["webhook"] = f"{hook.scheme}://{hook.hostname}/..."
     if as_json:
         _json({"monitor": about, "results": results.to_dict(orient="records"),
                "latest": {"period": latest[0], "report": latest[1]} if latest else None,

@@ -84,6 +84,9 @@ def test_bad_inputs_are_clean_errors(cli, files):
     assert "has no stored periods" in cli("monitor", "report", "m", "--html", "x.html",
                                           code=2).stderr
     assert "exists already" in cli("monitor", "create", "m", *common, code=2).stderr
+    cli("monitor", "create", "hooked", *common, "--webhook", "https://hooks.example.com/T0/SECRET")
+    shown = cli("monitor", "show", "hooked", "--json").stdout
+    assert "SECRET" not in shown and "https://hooks.example.com/..." in shown
 
 
 def test_unreachable_database_never_shows_the_password(monkeypatch):
