@@ -171,9 +171,13 @@ class Scheduler:
                       "timezone": schedule.timezone}
             job = jobs.get(jid)
             if job is None or {k: job.kwargs.get(k) for k in kwargs} != kwargs:
-                self.scheduler.add_job(JOB_FUNC, trigger=cron_trigger(schedule.cron, schedule.timezone),
-                                       id=jid, name=schedule.monitor, kwargs=kwargs,
-                                       jobstore="default", replace_existing=True)
+                try:
+                    trigger = cron_trigger(schedule.cron, schedule.timezone)
+                except ScorecardError as exc:  # edited outside the CLI: skip it, keep the rest
+                    log.error("schedule of %s is not valid: %s", schedule.monitor, exc)
+                    continue
+                self.scheduler.add_job(JOB_FUNC, trigger=trigger, id=jid, name=schedule.monitor,
+                                       kwargs=kwargs, jobstore="default", replace_existing=True)
                 job = self.scheduler.get_job(jid, jobstore="default")
             if schedule.paused and job.next_run_time is not None:
                 job.pause()

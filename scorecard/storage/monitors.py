@@ -182,7 +182,7 @@ class MonitorStore:
     def _monitor_row(self, conn: Connection, name: str, *, lock: bool = False):
         query = sa.select(monitors).where(monitors.c.name == name)
         if lock and self.db.dialect == "postgresql":
-            query = query.with_for_update()
+            query = query.with_for_update(key_share=True)  # FOR NO KEY UPDATE: FK inserts go on
         row = conn.execute(query).first()
         if row is None:
             known = conn.execute(sa.select(monitors.c.name).order_by(monitors.c.name)).scalars().all()
