@@ -11,6 +11,8 @@
    chi-merge, extrapolated from subsamples) on the same data: bench_binning.py.
 3. IV per characteristic, ours vs optbinning with matching constraints, on the two bundled
    datasets and --compare-rows synthetic applications: compare_optbinning.py.
+4. Drift report of a scorecard, --rows vs --rows rows x 26 characteristics (incl. categoricals),
+   ours vs optbinning's ScorecardMonitoring: bench_drift.py.
 --no-peers skips everything that needs optbinning or toad (section 3 entirely).
 """
 
@@ -26,6 +28,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_binning  # noqa: E402
+import bench_drift  # noqa: E402
 import compare_optbinning  # noqa: E402
 from bench_engine import best_of  # noqa: E402
 
@@ -100,9 +103,12 @@ def main() -> None:
 
     if args.no_peers:
         print("\n(3. IV comparison with optbinning skipped: --no-peers)")
-        return
-    _section("3. IV per characteristic, ours vs optbinning, matching constraints")
-    compare_optbinning.run(rows=args.compare_rows)
+    else:
+        _section("3. IV per characteristic, ours vs optbinning, matching constraints")
+        compare_optbinning.run(rows=args.compare_rows)
+
+    _section(f"4. Drift report, {args.rows:,} vs {args.rows:,} rows x 26, vs ScorecardMonitoring")
+    bench_drift.run(args.rows, args.repeat, fit_rows=50_000, peers=not args.no_peers)
 
 
 def _section(title: str) -> None:

@@ -37,30 +37,29 @@ def _add_numeric_points(x, n_rows, n_features, edges, edge_offsets, n_true_edges
         c1 = min(n_rows, (c + 1) * chunk)
         for r0 in range(c * chunk, c1, _BLOCK):
             m = min(c1, r0 + _BLOCK) - r0
+            b = bins[:m]
+            total = out[r0:r0 + m]
             for f in range(n_features):
-                base = f * n_rows + r0
-                e0, e1 = edge_offsets[f], edge_offsets[f + 1]
+                xs = x[f * n_rows + r0:f * n_rows + r0 + m]
                 for i in range(m):
-                    bins[i] = 0
+                    b[i] = 0
                 # Edges come in fours, NaN-padded: x >= NaN is false, so padding never counts.
-                for e in range(e0, e1, 4):
+                for e in range(edge_offsets[f], edge_offsets[f + 1], 4):
                     a0, a1, a2, a3 = edges[e], edges[e + 1], edges[e + 2], edges[e + 3]
                     for i in range(m):
-                        v = x[base + i]
-                        bins[i] += (v >= a0) + (v >= a1) + (v >= a2) + (v >= a3)
+                        v = xs[i]
+                        b[i] += (v >= a0) + (v >= a1) + (v >= a2) + (v >= a3)
                 n_edges = n_true_edges[f]
                 for i in range(m):
-                    if x[base + i] != x[base + i]:
-                        bins[i] = n_edges + 1
-                s0, s1 = special_offsets[f], special_offsets[f + 1]
-                for s in range(s0, s1):
+                    b[i] = n_edges + 1 if xs[i] != xs[i] else b[i]
+                s0 = special_offsets[f]
+                for s in range(s0, special_offsets[f + 1]):
                     value = specials[s]
                     for i in range(m):
-                        if x[base + i] == value:
-                            bins[i] = n_edges + 2 + (s - s0)
-                p0 = point_offsets[f]
+                        b[i] = n_edges + 2 + (s - s0) if xs[i] == value else b[i]
+                p = points[point_offsets[f]:point_offsets[f + 1]]
                 for i in range(m):
-                    out[r0 + i] += points[p0 + bins[i]]
+                    total[i] += p[b[i]]
 
 
 def numeric_points(

@@ -132,3 +132,21 @@ def test_unreachable_database_is_a_clear_error(spec, development):
     with pytest.raises(InputError, match="cannot read SQL source") as info:
         drift_reports(spec, development, source)
     assert "secret" not in str(info.value)
+
+
+def test_sources_are_read_in_bounded_chunks(tmp_path, current):
+    from scorecard.monitoring.sources import iter_chunks
+
+    current.to_csv(tmp_path / "c.csv", index=False)
+    current.to_parquet(tmp_path / "c.parquet", row_group_size=2000)
+    with sqlite3.connect(tmp_path / "c.db") as connection:
+        current.to_sql("t", connection, index=False)
+    sources = [current, tmp_path / "c.csv", tmp_path / "c.parquet",
+               f"sql:sqlite:///{tmp_path / 'c.db'}::SELECT * FROM t"]
+    for source in sources:
+        sizes = [len(chunk) for _, chunk in iter_chunks(source, columns=["utilisation"],
+                                                        chunksize=700)]
+        assert sum(sizes) == len(current) and max(sizes) <= 700 and len(sizes) >= len(current) // 700
+    _, first = next(iter_chunks(tmp_path / "c.parquet", columns=["utilisation", "region"],
+                                chunksize=700))
+    assert list(first.columns) == ["utilisation", "region"]  # only the needed columns are read
