@@ -107,6 +107,6 @@ def drift(
 
 def register(app: typer.Typer) -> None:
     """Add the drift command to the CLI app."""
-    from scorecard.cli import friendly_errors
+    from scorecard.cli_common import friendly_errors
 
     app.command("drift")(friendly_errors(drift))

@@ -256,7 +256,7 @@ def scheduler(
 
 def register(app: typer.Typer) -> None:
     """Add the monitor and schedule groups and the scheduler command to the CLI app."""
-    from scorecard.cli import friendly_errors
+    from scorecard.cli_common import friendly_errors
 
     for command, name in ((create, "create"), (list_monitors, "list"), (run, "run"),
                           (show, "show"), (report, "report")):
