@@ -7,6 +7,9 @@ Guarantees (tested on SQLite and PostgreSQL):
   two runs of the same key at once leave one result.
 - A run is recorded as "running" when it starts; a process killed mid-run leaves that row, which
   is marked "failed" the next time the runs are read on the same host (its pid is gone).
+
+Long module: the record types and one MonitorStore class whose methods share the transaction
+and locking rules above; splitting the schedules and alerts parts out is a planned follow-up.
 """
 
 from __future__ import annotations
