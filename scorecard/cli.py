@@ -171,7 +171,14 @@ def _register_scorecard_commands() -> None:
     register(app)
 
 
+def _register_monitor_commands() -> None:
+    from scorecard.cli_monitor import register
+
+    register(app)
+
+
 _register_scorecard_commands()
+_register_monitor_commands()
 from scorecard.cli_drift import register as register_drift  # noqa: E402
 register_drift(app)
 
