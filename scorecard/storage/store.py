@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from scorecard.exceptions import InputError, StorageError
+from scorecard.redact import hide_password, scrub
 
 SCHEMA_VERSION = 1
 metadata = sa.MetaData()
@@ -63,13 +64,18 @@ class ResultStore:
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self.engine = sa.create_engine(self.url)
         except (SQLAlchemyError, ValueError, OSError) as exc:
-            raise StorageError(f"cannot open results store {self.url!r}: {exc}") from exc
+            raise StorageError(
+                f"cannot open results store {hide_password(self.url)!r}: {scrub(exc, self.url)}"
+            ) from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             metadata.create_all(self.engine)
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot create tables in {self.url!r}: {exc.orig or exc}") from exc
+            raise StorageError(
+                f"cannot create tables in {hide_password(self.url)!r}: "
+                f"{scrub(exc.orig or exc, self.url)}"
+            ) from None
 
     def save(self, kind: str, subject: str, params: dict, payload: dict) -> int:
         """Store a result and return its id; an identical (kind, subject, params) returns the old id."""
