@@ -4,7 +4,10 @@ The workbook has a "Points" sheet (one row per bin, as `scorecard.model.spec.poi
 and a "Scaling" sheet (base score, base odds, PDO, factor, offset, score range and where the
 card came from). Every text cell is written as text: a category such as ``=HYPERLINK(...)``
 stays a string and never becomes a formula. Control characters that Excel cannot store are
-shown escaped (``\\x01``). The CSV holds the values unchanged (it is data, not a spreadsheet).
+shown escaped (``\\x01``). The CSV is RFC 4180 (CRLF line ends, a field holding a comma, quote,
+CR or LF quoted) and safe to open in a spreadsheet: a text cell that starts like a formula
+(``=``, ``+``, ``-``, ``@``, tab or CR, and is not a plain number) is written with a leading
+apostrophe, the usual defence against CSV formula injection; numbers are written unchanged.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,11 +39,25 @@ _NUMBER_FORMATS = {
     "bads": "#,##0.##",
 }
 _MAX_WIDTH = 60
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _inert(value: Any) -> Any:
+    """A text cell a spreadsheet will not run: formula-like text gets a leading apostrophe."""
+    if (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and not _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
 
 
 def points_table_csv(spec: Mapping[str, Any]) -> str:
-    """The points table as CSV text (header row, one row per bin, empty cells for no value)."""
-    return points_table(spec).to_csv(index=False, lineterminator="\n")
+    """The points table as CSV text (header row, one row per bin, empty cells for no value);
+    formula-like text cells are neutralised (see the module docstring)."""
+    table = points_table(spec)
+    for column in ("characteristic", "bin", "kind"):
+        table[column] = table[column].map(_inert)
+    return table.to_csv(index=False, lineterminator="\r\n")
 
 
 def _cell_value(value: Any) -> Any:
