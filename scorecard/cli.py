@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
+import math
 import os
+import re
+import socket
 import sys
 import warnings
 from pathlib import Path
@@ -13,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from scorecard.exceptions import InputError, ScorecardError
+from scorecard.redact import printable
 
 app = typer.Typer(
     help="Credit-risk scorecards, binning and drift monitoring with honest uncertainty.",
@@ -20,6 +25,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def echo(message: object = "", *, err: bool = False) -> None:
+    """typer.echo with control characters escaped: names from data or specs cannot drive the
+    terminal (an ESC in a column name prints as \\x1b)."""
+    typer.echo(printable(message), err=err)
 
 
 def friendly_errors(command):
@@ -32,11 +43,11 @@ def friendly_errors(command):
             try:
                 return command(*args, **kwargs)
             except ScorecardError as exc:
-                typer.echo(f"error: {exc}", err=True)
+                echo(f"error: {exc}", err=True)
                 raise typer.Exit(2) from None
             finally:
                 for w in caught:
-                    typer.echo(f"warning: {w.message}", err=True)
+                    echo(f"warning: {w.message}", err=True)
 
     return wrapper
 
@@ -53,6 +64,27 @@ def parse_specials(items: list[str]) -> dict[str, list[float]]:
         except ValueError:
             raise InputError(f"--special {item!r}: {value!r} is not a number.") from None
     return specials
+
+
+def check_specials(frame: object, specials: dict[str, list[float]]) -> None:
+    """Refuse --special on a column the data lacks or whose values are not numbers."""
+    import pandas as pd
+
+    for column in specials:
+        if column not in frame.columns:
+            raise InputError(f"--special names column {column!r}, which is not in the data.")
+        if not pd.api.types.is_numeric_dtype(frame[column].dtype):
+            raise InputError(
+                f"--special {column}=...: column {column!r} holds text, and special values apply "
+                "to numeric columns only (each category already gets its own bin)."
+            )
+
+
+def check_level(level: float) -> float:
+    """A confidence level strictly between 0 and 1."""
+    if not (math.isfinite(level) and 0 < level < 1):
+        raise InputError(f"--level {level} must be strictly between 0 and 1, e.g. 0.95.")
+    return level
 
 
 @app.command()
@@ -78,7 +110,9 @@ def iv(
     from scorecard.binning.prebinning import iv_report
     from scorecard.io import read_table
 
+    check_level(level)
     frame = read_table(data)
+    check_specials(frame, parse_specials(special))
     report = iv_report(frame, target, bad_value=bad_value, n_bins=n_bins,
                        special_values=parse_specials(special), level=level)
     summary = report.summary
@@ -86,7 +120,7 @@ def iv(
         summary = summary.merge(report.paper_columns(), on="name", how="left")
     if as_json:
         records = json.loads(summary.to_json(orient="records", double_precision=15))
-        typer.echo(json.dumps({"data": str(data), "target": target, "level": level,
+        echo(json.dumps({"data": str(data), "target": target, "level": level,
                                "characteristics": records}, indent=2))
         return
     pct = f"{level:.0%}"
@@ -96,10 +130,10 @@ def iv(
     )[["name", "kind", "n_bins", "iv", "iv_se", "ci", "p_value", "q_value"]
       + (["paper_se", "paper_p_value"] if paper else [])]
     shown = shown.rename(columns={"ci": f"{pct} CI ({'/'.join(sorted(set(summary.ci_method) - {''}))})"})
-    typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for name, note in zip(summary.name, summary.note):
         if note:
-            typer.echo(f"note: {name}: {note}", err=True)
+            echo(f"note: {name}: {note}", err=True)
 
 
 TRENDS = ("auto", "ascending", "descending", "peak", "valley", "none")
@@ -139,6 +173,7 @@ def bin_command(
     frame = read_table(data)
     require_columns(frame, [target], what="target column")
     require_columns(frame, exclude, what="excluded column")
+    check_specials(frame, parse_specials(special))
     y = binary_target(frame[target], name=target, bad_value=bad_value)
     columns = [c for c in frame.columns if c != target and c not in set(exclude)]
     selection = {"iv_ci_low": {"min": min_iv_low}} if min_iv_low is not None else None
@@ -150,13 +185,13 @@ def bin_command(
     if out is not None:
         text = process.to_json()
         write_atomic(out, lambda tmp: tmp.write_text(text))
-        typer.echo(f"wrote {out} ({len(process.columns_)} characteristics, "
+        echo(f"wrote {out} ({len(process.columns_)} characteristics, "
                    f"{len(process.selected_)} selected)", err=True)
     if report:
         summary = process.summary()
         shown = summary[[c for c in ["name", "dtype", "n_bins", "trend", "iv", "iv_se", "iv_ci_low",
                                      "iv_ci_high", "p_value", "selected"] if c in summary.columns]]
-        typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 
 
 def app_script() -> Path:
@@ -168,19 +203,67 @@ def app_script() -> Path:
     return script
 
 
+_HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
+DEFAULT_ADDRESS = "127.0.0.1"
+DEFAULT_PORT = 8501
+
+
+def check_listen(address: str, port: int) -> None:
+    """Refuse an address that is neither an IP address nor a host name, a port outside
+    1..65535, or one that cannot be bound now (in use, not a local address)."""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        if not _HOSTNAME.fullmatch(address):
+            raise InputError(
+                f"--address {address!r} is not an IP address or host name; use e.g. 127.0.0.1 "
+                "(this machine only) or 0.0.0.0 (every interface: anyone who can reach it)."
+            ) from None
+    if not 1 <= port <= 65535:
+        raise InputError(f"--port {port} must be between 1 and 65535.")
+    try:
+        infos = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE | socket.AI_NUMERICSERV)
+        family, kind, proto, _, where = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(where)
+    except OSError as exc:
+        raise InputError(
+            f"cannot listen on {address}:{port}: {exc.strerror or exc}; choose another --port "
+            "or --address."
+        ) from None
+
+
 @app.command()
 @friendly_errors
 def dashboard(
-    address: Annotated[Optional[str], typer.Option(help="Address to bind (default: Streamlit's setting).")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port (default: Streamlit's setting).")] = None,
+    address: Annotated[Optional[str], typer.Option(
+        help="Address to bind: 127.0.0.1 (default, this machine only; $STREAMLIT_SERVER_ADDRESS "
+             "if set) or 0.0.0.0 (every interface: the dashboard has no sign-in).")] = None,
+    port: Annotated[Optional[int], typer.Option(
+        help="Port (default 8501; $STREAMLIT_SERVER_PORT if set).")] = None,
 ) -> None:
-    """Start the Streamlit dashboard (headless; open the printed URL in a browser)."""
+    """Start the Streamlit dashboard (headless; open the printed URL in a browser).
+
+    It listens on 127.0.0.1 unless told otherwise, sends no usage statistics and never looks up
+    the machine's external IP address (no network call at start).
+    """
+    address = address or os.environ.get("STREAMLIT_SERVER_ADDRESS") or DEFAULT_ADDRESS
+    if port is None:
+        text = os.environ.get("STREAMLIT_SERVER_PORT") or str(DEFAULT_PORT)
+        if not text.isdigit():
+            raise InputError(f"STREAMLIT_SERVER_PORT={text!r} is not a port number.")
+        port = int(text)
+    check_listen(address, port)
+    # A wildcard address would make Streamlit print an "External URL" found by asking a web
+    # service; a fixed browser.serverAddress prints one local URL instead.
+    shown = "localhost" if address in ("0.0.0.0", "::") else address
     args = [sys.executable, "-m", "streamlit", "run", str(app_script()),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    if address:
-        args += ["--server.address", address]
-    if port:
-        args += ["--server.port", str(port)]
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.address", address, "--server.port", str(port),
+            "--browser.serverAddress", os.environ.get("STREAMLIT_BROWSER_SERVER_ADDRESS", shown)]
     os.execv(sys.executable, args)
 
 

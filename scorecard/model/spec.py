@@ -7,12 +7,21 @@ standalone Python scorer, the points table) is generated from it, and `score_fra
 reference every export is tested against.
 
 Loading never executes anything: the file is parsed with :mod:`json` (no pickle, no eval) and
-checked against the schema and its sha256 integrity hash before it is used.
+checked against the schema, its sha256 integrity hash and plausibility bounds before it is used.
+
+What the seal protects: ``integrity.sha256`` is a plain hash of the content, so it catches
+accidental edits and corruption, not tampering (anyone can recompute it). For tamper evidence
+set ``$SCORECARD_SPEC_KEY`` to a long random secret where specs are written and where they are
+loaded: saving then adds ``integrity.hmac_sha256``, an HMAC-SHA256 of the same content under
+that key, and loading with the key set refuses specs that are unsigned or signed otherwise.
+Independently, loading refuses implausible numbers (points, intercept or scaling that no
+fitted model could produce, such as an intercept of 10^12 on a 600-points scale).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -33,7 +42,10 @@ __all__ = [
     "ENCODINGS",
     "SUPPORTED_SCHEMA_VERSIONS",
     "UNSEEN_POLICIES",
+    "SIGNING_KEY_ENV",
+    "check_plausible",
     "compute_integrity",
+    "compute_signature",
     "dumps_spec",
     "load_spec",
     "loads_spec",
@@ -41,6 +53,7 @@ __all__ = [
     "save_spec",
     "score_frame",
     "seal",
+    "signing_key",
     "validate_spec",
 ]
 
@@ -79,6 +92,13 @@ UNSEEN_LABEL = "Unseen"
 # Integers (points, scores) must stay exact in every engine: SQL BIGINT and PMML's doubles.
 MAX_ABS_POINTS = 10**12
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+INTEGRITY_KEYS = frozenset({"sha256", "hmac_sha256"})
+SIGNING_KEY_ENV = "SCORECARD_SPEC_KEY"
+MIN_KEY_LENGTH = 16
+# Plausibility on load: no fitted model moves the log-odds by more than this per bin (e^100
+# odds); points then stay within factor * this, the intercept within (characteristics + 1) times.
+MAX_ABS_LOG_ODDS = 100.0
+_SCALING_RTOL = 1e-4
 
 
 # ----------------------------------------------------------------------------------------------
@@ -212,10 +232,12 @@ def _validate_numeric(ch: dict, path: str) -> None:
                 f"is not < edges[{i}] = {edge!r}."
             )
     specials = _require_list(ch["special_values"], f"{path}.special_values")
+    seen_specials: set[float] = set()
     for i, value in enumerate(specials):
         _require_number(value, f"{path}.special_values[{i}]")
-        if any(value == other for other in specials[:i]):
+        if value in seen_specials:
             raise SpecError(f"{path}.special_values[{i}] = {value!r} is a duplicate.")
+        seen_specials.add(value)
     bins = _require_list(ch["bins"], f"{path}.bins")
     n_intervals = len(edges) + 1
     expected = n_intervals + 1 + len(specials)
@@ -351,10 +373,11 @@ def _validate_header(obj: dict) -> None:
         _require_str(training["data_sha256"], "training.data_sha256")
     if "integrity" in obj:
         integrity = _require_dict(obj["integrity"], "integrity")
-        _require_keys(integrity, "integrity", ["sha256"], {"sha256"})
-        digest = integrity["sha256"]
-        if not isinstance(digest, str) or not _SHA256_HEX.fullmatch(digest):
-            raise SpecError("integrity.sha256 must be 64 lowercase hex digits.")
+        _require_keys(integrity, "integrity", ["sha256"], INTEGRITY_KEYS)
+        for key in sorted(integrity):
+            digest = integrity[key]
+            if not isinstance(digest, str) or not _SHA256_HEX.fullmatch(digest):
+                raise SpecError(f"integrity.{key} must be 64 lowercase hex digits.")
 
 
 def _version_message(version: object) -> str:
@@ -421,13 +444,100 @@ def compute_integrity(obj: Mapping[str, Any]) -> str:
     return hashlib.sha256(_canonical_bytes(obj)).hexdigest()
 
 
+def signing_key() -> bytes | None:
+    """The HMAC key from ``$SCORECARD_SPEC_KEY`` (None when unset); too short a key is an error."""
+    text = os.environ.get(SIGNING_KEY_ENV)
+    if not text:
+        return None
+    if len(text) < MIN_KEY_LENGTH:
+        raise SpecError(
+            f"${SIGNING_KEY_ENV} is set but shorter than {MIN_KEY_LENGTH} characters; use a long "
+            "random secret, e.g. the output of: python -c \"import secrets; "
+            "print(secrets.token_hex(32))\"."
+        )
+    return text.encode("utf-8")
+
+
+def compute_signature(obj: Mapping[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 (hex) under ``key`` of the same canonical content `compute_integrity` hashes."""
+    if not isinstance(obj, Mapping):
+        raise SpecError(f"spec must be an object (dict), got {_type_name(obj)}.")
+    return hmac.new(key, _canonical_bytes(obj), hashlib.sha256).hexdigest()
+
+
+def _integrity(obj: Mapping[str, Any]) -> dict[str, str]:
+    integrity = {"sha256": compute_integrity(obj)}
+    key = signing_key()
+    if key is not None:
+        integrity["hmac_sha256"] = compute_signature(obj, key)
+    return integrity
+
+
 def seal(obj: Mapping[str, Any]) -> dict:
-    """A validated copy of the spec with ``integrity.sha256`` (re)computed, keys in schema order."""
+    """A validated copy of the spec with ``integrity.sha256`` (re)computed, keys in schema order;
+    signed (``integrity.hmac_sha256``) when ``$SCORECARD_SPEC_KEY`` is set."""
     unsealed = {k: v for k, v in obj.items() if k != "integrity"}
     validate_spec(unsealed)
     ordered = {k: unsealed[k] for k in TOP_LEVEL_KEYS if k in unsealed}
-    ordered["integrity"] = {"sha256": compute_integrity(ordered)}
+    ordered["integrity"] = _integrity(ordered)
     return ordered
+
+
+def _check_signature(obj: Mapping[str, Any], source: str) -> None:
+    key = signing_key()
+    if key is None:
+        return
+    signature = obj["integrity"].get("hmac_sha256")
+    if signature is None:
+        raise SpecError(
+            f"{source} is not signed, and ${SIGNING_KEY_ENV} is set, so only specs signed with "
+            "that key are accepted. Save it again where the key is set (that signs it)."
+        )
+    if not hmac.compare_digest(signature, compute_signature(obj, key)):
+        raise SpecError(
+            f"{source} failed its signature check: integrity.hmac_sha256 does not match under "
+            f"${SIGNING_KEY_ENV}, so it was signed with another key or changed after signing."
+        )
+
+
+def check_plausible(obj: Mapping[str, Any], source: str = "spec") -> None:
+    """Refuse numbers no fitted model produces: scaling whose factor and offset disagree with
+    base score, odds and PDO, points beyond factor * 100 (e^100 odds) per bin, or an intercept
+    beyond that per characteristic (plus one) away from the offset."""
+    scaling = obj["scaling"]
+    base_score, base_odds, pdo = scaling["base_score"], scaling["base_odds"], scaling["pdo"]
+    if not (base_odds > 0 and pdo > 0):
+        raise SpecError(f"{source}: scaling.base_odds and scaling.pdo must be > 0, got "
+                        f"{base_odds!r} and {pdo!r}.")
+    factor = pdo / math.log(2)
+    offset = base_score - factor * math.log(base_odds)
+    for key, want in (("factor", factor), ("offset", offset)):
+        got = scaling[key]
+        if not math.isclose(got, want, rel_tol=_SCALING_RTOL, abs_tol=_SCALING_RTOL):
+            raise SpecError(
+                f"{source}: scaling.{key} is {got!r}, but base_score, base_odds and pdo imply "
+                f"{want:.6g}; the scaling was changed by hand."
+            )
+    limit = factor * MAX_ABS_LOG_ODDS
+    for ch in obj["characteristics"]:
+        points = [b["points"] for b in ch["bins"]]
+        if ch["dtype"] == "categorical":
+            points.append(ch["unseen_points"])
+        worst = max(points, key=abs)
+        if abs(worst) > limit + 1:
+            raise SpecError(
+                f"{source}: characteristic {ch['name']!r} has {worst} points in one bin; the "
+                f"scaling (PDO {pdo:g}) allows at most +-{limit:.0f} (odds of e^"
+                f"{MAX_ABS_LOG_ODDS:g}). The spec was changed by hand or is corrupt."
+            )
+    spread = limit * (len(obj["characteristics"]) + 1) + 1
+    intercept = obj["intercept_points"]
+    if not offset - spread <= intercept <= offset + spread:
+        raise SpecError(
+            f"{source}: intercept_points {intercept} is implausible for this scaling (offset "
+            f"{offset:.1f}, at most +-{spread:.0f} from it). The spec was changed by hand or is "
+            "corrupt."
+        )
 
 
 def dumps_spec(obj: Mapping[str, Any]) -> str:
@@ -440,6 +550,7 @@ def dumps_spec(obj: Mapping[str, Any]) -> str:
         raise SpecError(f"spec must be an object (dict), got {_type_name(obj)}.")
     sealed = dict(obj) if "integrity" in obj else seal(obj)
     validate_spec(sealed, check_integrity=True)
+    sealed["integrity"] = {**sealed["integrity"], **_integrity(sealed)}
     ordered = {k: sealed[k] for k in TOP_LEVEL_KEYS if k in sealed}
     text = json.dumps(ordered, indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False)
     return text + "\n"
@@ -459,7 +570,8 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def loads_spec(text: str | bytes, *, source: str = "spec") -> dict:
-    """Parse spec JSON text, check its version, integrity hash and structure; return the dict.
+    """Parse spec JSON text, check its version, integrity hash, structure, signature (when
+    ``$SCORECARD_SPEC_KEY`` is set) and plausibility; return the dict.
 
     Only :func:`json.loads` touches the text: nothing in it is ever executed or imported.
     """
@@ -478,6 +590,10 @@ def loads_spec(text: str | bytes, *, source: str = "spec") -> dict:
         ) from None
     except RecursionError:
         raise SpecError(f"{source} is nested too deeply to be a scorecard spec.") from None
+    except SpecError:
+        raise
+    except ValueError as exc:  # e.g. an integer of thousands of digits
+        raise SpecError(f"{source} holds a value JSON cannot read here: {exc}") from None
     if not isinstance(obj, dict):
         raise SpecError(f"{source} must hold a JSON object, got a {_type_name(obj)}.")
     if "schema_version" not in obj:
@@ -498,9 +614,12 @@ def loads_spec(text: str | bytes, *, source: str = "spec") -> dict:
             "the model (or, after reviewing the change, load the JSON yourself and seal() it)."
         )
     try:
-        return validate_spec(obj)
+        validate_spec(obj)
     except SpecError as exc:
         raise SpecError(f"{source}: {exc}") from None
+    _check_signature(obj, source)
+    check_plausible(obj, source)
+    return obj
 
 
 def save_spec(obj: Mapping[str, Any], path: str | os.PathLike) -> Path:
