@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from scorecard.io import write_atomic
 from scorecard.model.spec import compute_integrity, points_table
 
 __all__ = ["points_table_csv", "points_table_xlsx", "points_table_xlsx_bytes"]
@@ -151,7 +152,6 @@ def points_table_xlsx_bytes(spec: Mapping[str, Any]) -> bytes:
 
 
 def points_table_xlsx(spec: Mapping[str, Any], path: str | os.PathLike) -> Path:
-    """Write the formatted workbook to ``path`` and return it."""
-    path = Path(path)
-    path.write_bytes(points_table_xlsx_bytes(spec))
-    return path
+    """Write the formatted workbook to ``path`` (atomically) and return it."""
+    data = points_table_xlsx_bytes(spec)
+    return write_atomic(path, lambda tmp: tmp.write_bytes(data))
