@@ -55,27 +55,58 @@ def _refuse_duplicates(names: list[object], path: Path) -> None:
         )
 
 
+def _csv_text(path: Path, names: list[str], wanted: list[str]) -> pd.DataFrame:
+    """Columns ``wanted`` of the CSV as text exactly as written (nothing missing).
+
+    pyarrow's reader (RFC 4180 quoting, quoted line breaks allowed) builds the strings in C:
+    several times faster than pandas' text path.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    keys = [f"c{i}" for i in range(len(names))]
+    key_of = dict(zip(names, keys))
+    table = pcsv.read_csv(
+        path,
+        read_options=pcsv.ReadOptions(column_names=keys, skip_rows=1),
+        parse_options=pcsv.ParseOptions(newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            include_columns=[key_of[n] for n in wanted],
+            column_types={key_of[n]: pa.string() for n in wanted},
+            strings_can_be_null=False, quoted_strings_can_be_null=False,
+        ),
+    )
+    frame = table.to_pandas()
+    frame.columns = wanted
+    return frame.astype(object)
+
+
 def _read_csv(path: Path, as_written: bool | Collection[str]) -> pd.DataFrame:
     header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
     if header.shape[1] == 0:
         raise InputError(f"{str(path)!r} has no columns.")
     _refuse_duplicates(list(header.iloc[0]), path)
     names = list(pd.read_csv(path, nrows=0).columns)
-    raw = set(names) if as_written is True else set(as_written or ()) & set(names)
+    if as_written is True:
+        return _csv_text(path, names, names)
+    raw = set(as_written or ()) & set(names)
     others = [n for n in names if n not in raw]
     frame = pd.read_csv(
-        path, dtype={n: str for n in raw} or None, keep_default_na=False,
-        na_values={n: list(NA_STRINGS) for n in others}, na_filter=bool(others),
+        path, usecols=others, keep_default_na=False, na_values=list(NA_STRINGS),
         low_memory=False,
-    )
+    ) if others else pd.DataFrame(index=pd.RangeIndex(0))
     text = [n for n in others if not pd.api.types.is_numeric_dtype(frame[n].dtype)
             or pd.api.types.is_bool_dtype(frame[n].dtype)]
-    if text:  # text exactly as written (pandas would turn "TRUE" into True): read them again
-        again = pd.read_csv(path, usecols=text, dtype=str, keep_default_na=False,
-                            na_values=list(NA_STRINGS), low_memory=False)
-        for name in text:
-            frame[name] = again[name].astype(object).where(again[name].notna(), None)
-    return frame
+    wanted = [n for n in names if n in raw or n in text]
+    if wanted:  # text exactly as written (pandas would turn "TRUE" into True, "07" into 7)
+        again = _csv_text(path, names, wanted)
+        if others and len(again) != len(frame):
+            raise InputError(f"{str(path)!r} reads as {len(frame)} and {len(again)} rows; "
+                             "check its quoting and line ends.")
+        for name in wanted:
+            values = again[name]
+            frame[name] = values if name in raw else values.where(~values.isin(NA_STRINGS), None)
+    return frame[names]
 
 
 def read_table(path: str | Path, *, as_written: bool | Collection[str] = ()) -> pd.DataFrame:

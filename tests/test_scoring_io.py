@@ -172,3 +172,26 @@ def test_training_reads_text_columns_as_written(tmp_path):
     assert frame["flag"].tolist() == ["TRUE", "true", None]
     assert frame["code"].tolist() == ["07", "A", None]
     assert frame["x"].dtype == np.float64
+
+
+def test_csv_edge_layouts_read_cleanly(tmp_path):
+    from scorecard.exceptions import InputError
+
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b'\xef\xbb\xbfcode,x\r\n07,1\r\n\r\n"a\r\nb",\r\n')
+    frame = read_table(bom)
+    assert list(frame.columns) == ["code", "x"] and frame["code"].tolist() == ["07", "a\r\nb"]
+    raw, view = read_for_scoring(bom, ["x"])
+    assert raw["x"].tolist() == ["1", ""] and view["x"].tolist() == ["1", None]
+    unnamed = tmp_path / "unnamed.csv"
+    unnamed.write_text("a,,b\n1,x,07\n")
+    assert read_table(unnamed, as_written=True).to_dict("list") == {
+        "a": ["1"], "Unnamed: 1": ["x"], "b": ["07"]}
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b\n1,x\n2\n")
+    with pytest.raises(InputError, match="ragged.csv"):
+        read_for_scoring(ragged, ["a"])
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputError, match="empty.csv"):
+        read_table(empty)
