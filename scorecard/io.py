@@ -91,16 +91,16 @@ def _read_csv(path: Path, as_written: bool | Collection[str]) -> pd.DataFrame:
         return _csv_text(path, names, names)
     raw = set(as_written or ()) & set(names)
     others = [n for n in names if n not in raw]
-    frame = pd.read_csv(
-        path, usecols=others, keep_default_na=False, na_values=list(NA_STRINGS),
-        low_memory=False,
-    ) if others else pd.DataFrame(index=pd.RangeIndex(0))
+    frame = pd.read_csv(path, usecols=others, keep_default_na=False,
+                        na_values=list(NA_STRINGS), low_memory=False) if others else None
     text = [n for n in others if not pd.api.types.is_numeric_dtype(frame[n].dtype)
             or pd.api.types.is_bool_dtype(frame[n].dtype)]
     wanted = [n for n in names if n in raw or n in text]
     if wanted:  # text exactly as written (pandas would turn "TRUE" into True, "07" into 7)
         again = _csv_text(path, names, wanted)
-        if others and len(again) != len(frame):
+        if frame is None:
+            frame = pd.DataFrame(index=again.index)
+        elif len(again) != len(frame):
             raise InputError(f"{str(path)!r} reads as {len(frame)} and {len(again)} rows; "
                              "check its quoting and line ends.")
         for name in wanted:

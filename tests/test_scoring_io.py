@@ -195,3 +195,12 @@ def test_csv_edge_layouts_read_cleanly(tmp_path):
     empty.write_text("")
     with pytest.raises(InputError, match="empty.csv"):
         read_table(empty)
+
+
+def test_every_column_as_written_keeps_the_rows(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b\n07,x\n1.0,NA\n")
+    frame = read_table(path, as_written=["a", "b"])
+    assert frame.to_dict("list") == {"a": ["07", "1.0"], "b": ["x", "NA"]}
+    _, view = read_for_scoring(path, ["a", "b"], keep_all_as_written=False)
+    assert view.to_dict("list") == {"a": ["07", "1.0"], "b": ["x", None]}
