@@ -46,11 +46,11 @@ def _check_file(path: Path) -> None:
 
 
 def _refuse_duplicates(names: list[object], path: Path) -> None:
-    seen: set[object] = set()
-    repeated = [n for n in names if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
+    counts = pd.Series(names, dtype=object).value_counts(sort=False)
+    repeated = [name for name, count in counts.items() if count > 1]
     if repeated:
         raise InputError(
-            f"{str(path)!r} has duplicate column name(s) {', '.join(map(repr, dict.fromkeys(repeated)))}; "
+            f"{str(path)!r} has duplicate column name(s) {', '.join(map(repr, repeated))}; "
             "rename them so every column has its own name."
         )
 
@@ -243,7 +243,8 @@ def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
         except OSError:
             left = f"remove the partial file {str(tmp)!r}"
         if isinstance(exc, OSError):
-            raise InputError(f"cannot write {str(path)!r}: {exc.strerror or exc}; {left}.") from None
+            reason = exc.strerror or exc
+            raise InputError(f"cannot write {str(path)!r}: {reason}; {left}.") from None
         raise
     return path
 
