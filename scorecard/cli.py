@@ -33,6 +33,12 @@ def echo(message: object = "", *, err: bool = False) -> None:
     typer.echo(printable(message), err=err)
 
 
+def echo_json(obj: object) -> None:
+    """Print JSON whose text cannot drive the terminal: every non-ASCII or control character,
+    DEL included, is a \\u escape (so the JSON stays valid)."""
+    typer.echo(json.dumps(obj, indent=2, ensure_ascii=True).replace("\x7f", "\\u007f"))
+
+
 def friendly_errors(command):
     """Print our errors and warnings as one line each on stderr (errors exit 2), not tracebacks."""
 
@@ -120,8 +126,8 @@ def iv(
         summary = summary.merge(report.paper_columns(), on="name", how="left")
     if as_json:
         records = json.loads(summary.to_json(orient="records", double_precision=15))
-        echo(json.dumps({"data": str(data), "target": target, "level": level,
-                               "characteristics": records}, indent=2))
+        echo_json({"data": str(data), "target": target, "level": level,
+                   "characteristics": records})
         return
     pct = f"{level:.0%}"
     shown = summary.assign(

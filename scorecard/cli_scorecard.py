@@ -6,7 +6,6 @@ inside the commands, so `scorecard --help` stays fast.
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -198,7 +197,9 @@ def evaluate(
     _, frame = read_for_scoring(data, names, keep_all_as_written=False)
     result = evaluate_spec(spec, frame, level=level, n_bands=n_bands, hl_df="holdout")
     if as_json:
-        _echo(json.dumps({"model": str(model), "data": str(data), **result}, indent=2))
+        from scorecard.cli import echo_json
+
+        echo_json({"model": str(model), "data": str(data), **result})
         return
     pct = f"{result['level']:.0%}"
     a, g, iv = result["auc"], result["gini"], result["score_iv"]

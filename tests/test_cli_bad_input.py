@@ -189,3 +189,14 @@ def test_terminal_escapes_in_names_are_printed_escaped(tmp_path):
     assert result.exit_code == 0 and "\x1b" not in result.output
     result = run("score", model, tmp_path / "esc.csv", "--out", tmp_path / "nope" / "x.csv")
     assert result.exit_code == 2 and "\x1b" not in result.output
+
+
+def test_json_output_stays_valid_and_inert_with_control_characters(tmp_path):
+    name = "dur\x7f\x1b[2J\u202e"
+    frame = pd.read_csv(GERMAN).rename(columns={"duration_in_month": name})
+    frame.to_csv(tmp_path / "esc.csv", index=False)
+    result = run("iv", tmp_path / "esc.csv", "--target", "credit_risk", "--json")
+    assert result.exit_code == 0, result.output
+    assert not any(c in result.output for c in "\x7f\x1b\u202e")
+    names = [row["name"] for row in json.loads(result.output)["characteristics"]]
+    assert name in names
