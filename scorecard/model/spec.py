@@ -110,8 +110,24 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def _is_plain_json(value: object) -> bool:
+    """The fast pass of `_check_json_value`: no paths are built unless something is wrong."""
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is int:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    if kind is dict:
+        return all(type(k) is str and _is_plain_json(v) for k, v in value.items())
+    if kind is list:
+        return all(_is_plain_json(item) for item in value)
+    return False
+
+
 def _check_json_value(value: object, path: str) -> None:
     """Plain JSON only (dict with str keys, list, str, int, finite float, bool, None)."""
+    if _is_plain_json(value):
+        return
     if value is None or isinstance(value, (str, bool)):
         return
     if isinstance(value, int):
