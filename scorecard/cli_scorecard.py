@@ -12,22 +12,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from scorecard.cli_common import check_level, echo, echo_json
 from scorecard.exceptions import InputError
-
-ENCODINGS = ("woe-lr", "onehot-lr", "xgb-stumps")
-EXPORT_FORMATS = ("csv", "xlsx", "sql", "pmml", "python")
-SQL_DIALECTS = ("ansi", "sqlite", "postgres")
-
-
-def _echo(message: object = "", *, err: bool = False) -> None:
-    from scorecard.cli import echo
-
-    echo(message, err=err)
+from scorecard.options import ENCODINGS, EXPORT_FORMATS, SQL_DIALECTS
 
 
 def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
     for w in caught:
-        _echo(f"warning: {w.message}", err=True)
+        echo(f"warning: {w.message}", err=True)
 
 
 def fit(
@@ -55,7 +47,7 @@ def fit(
     characteristics and the training AUC.
     """
     from scorecard.binning import BinningProcess
-    from scorecard.cli import check_specials, parse_specials
+    from scorecard.cli_common import check_specials, parse_specials
     from scorecard.io import read_table
     from scorecard.model.scorecard import Scorecard
 
@@ -86,17 +78,17 @@ def fit(
     card.save(out)
     auc = card.train_metrics_["auc"]
     iv = card.spec_["model"]["binning"]["iv"]
-    _echo(f"{card.spec_['name']}: {len(card.characteristics_)} of {len(columns)} "
+    echo(f"{card.spec_['name']}: {len(card.characteristics_)} of {len(columns)} "
                f"characteristics selected, {card.n_train_} training rows")
     for ch in card.characteristics_:
-        _echo(f"  {ch}  (IV {iv[ch]:.4f})")
+        echo(f"  {ch}  (IV {iv[ch]:.4f})")
     low, high = auc["ci"]
-    _echo(f"train AUC {auc['value']:.4f} (SE {auc['se']:.4f}, {auc['level']:.0%} CI "
+    echo(f"train AUC {auc['value']:.4f} (SE {auc['se']:.4f}, {auc['level']:.0%} CI "
                f"[{low:.4f}, {high:.4f}]); optimistic: measure on hold-out rows with "
                "`scorecard evaluate`.")
-    _echo(f"rounding: |integer - exact score| max {card.rounding_error_['max_abs']:.2f} "
+    echo(f"rounding: |integer - exact score| max {card.rounding_error_['max_abs']:.2f} "
                f"on training rows (bound {card.rounding_error_['bound']:.2f})")
-    _echo(f"wrote {out}")
+    echo(f"wrote {out}")
 
 
 def _check_reason_codes(spec: Any, reason_codes: int | None) -> int:
@@ -139,7 +131,7 @@ def score(
     result = rows.join(scored.rename(columns={"score": score_column}))
     write_table(result, out)
     s = scored["score"]
-    _echo(f"scored {len(result)} rows: score min {s.min()}, median {s.median():g}, "
+    echo(f"scored {len(result)} rows: score min {s.min()}, median {s.median():g}, "
           f"max {s.max()}; wrote {out}")
 
 
@@ -163,7 +155,7 @@ def export(
     spec = load_spec(model)
     path = write_export(spec, fmt.lower(), out, dialect=dialect, table=table,
                         score_column=score_column)
-    _echo(f"wrote {path}")
+    echo(f"wrote {path}")
 
 
 def _num(value: float | None, spec: str = ".4f") -> str:
@@ -186,7 +178,6 @@ def evaluate(
     AUC with DeLong SE and interval, Gini, KS, log loss, Brier, calibration by score band with
     the Hosmer-Lemeshow test (df = bands: the rows are assumed hold-out), score IV with SE.
     """
-    from scorecard.cli import check_level
     from scorecard.io import read_for_scoring
     from scorecard.model.scorecard import evaluate_spec
     from scorecard.model.spec import load_spec
@@ -197,8 +188,6 @@ def evaluate(
     _, frame = read_for_scoring(data, names, keep_all_as_written=False)
     result = evaluate_spec(spec, frame, level=level, n_bands=n_bands, hl_df="holdout")
     if as_json:
-        from scorecard.cli import echo_json
-
         echo_json({"model": str(model), "data": str(data), **result})
         return
     pct = f"{result['level']:.0%}"
@@ -220,20 +209,20 @@ def evaluate(
         "",
         "calibration by score band:",
     ]
-    _echo("\n".join(lines))
+    echo("\n".join(lines))
     header = (f"{'band':>4} {'scores':>15} {'n':>7} {'bads':>6} {'expected':>9} {'rate':>7} "
               f"{'mean_pd':>8}")
-    _echo(header)
+    echo(header)
     for row in result["calibration"]["table"]:
         scores = f"{row['lower']:g}-{row['upper']:g}"
-        _echo(f"{row['band']:>4} {scores:>15} {row['n']:>7} {row['observed_bads']:>6} "
+        echo(f"{row['band']:>4} {scores:>15} {row['n']:>7} {row['observed_bads']:>6} "
                    f"{row['expected_bads']:>9.1f} {row['observed_rate']:>7.3f} "
                    f"{row['mean_pd']:>8.3f}")
 
 
 def register(app: typer.Typer) -> None:
     """Add the fit, score, export and evaluate commands to the CLI app."""
-    from scorecard.cli import friendly_errors
+    from scorecard.cli_common import friendly_errors
 
     app.command("fit")(friendly_errors(fit))
     app.command("score")(friendly_errors(score))
