@@ -19,14 +19,16 @@ import pandas as pd
 
 from scorecard.exceptions import InputError, ScorecardError
 
-__all__ = ["NA_STRINGS", "read_for_scoring", "read_table", "write_atomic", "write_table"]
+__all__ = ["NA_STRINGS", "READERS", "read_for_scoring", "read_table", "write_atomic", "write_table"]
 
 # pandas' default na_values for read_csv (pandas._libs.parsers.STR_NA_VALUES; a test pins it).
 NA_STRINGS = frozenset({
     "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 })
-SUFFIXES = (".csv", ".parquet", ".pq")
+# The pandas reader of each file type (the monitoring sources read chunks with them).
+READERS = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".pq": pd.read_parquet}
+SUFFIXES = tuple(READERS)
 PARTIAL_MARK = ".scorecard-partial-"
 _PARTIAL_RE = re.compile(re.escape(PARTIAL_MARK) + r"(\d+)-[A-Za-z0-9_]+$")
 
