@@ -15,6 +15,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from scorecard.cli_common import echo, echo_json
 from scorecard.exceptions import InputError
 
 monitor_app = typer.Typer(help="Drift monitors: create, list, run, show, report.",
@@ -30,11 +31,11 @@ def _store():
 
 
 def _json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, indent=2, default=str))
+    echo_json(obj, default=str)
 
 
 def _table(frame: Any) -> None:
-    typer.echo(frame.to_string(index=False, float_format=lambda v: f"{v:.4g}")
+    echo(frame.to_string(index=False, float_format=lambda v: f"{v:.4g}")
                if len(frame) else "(none)")
 
 
@@ -67,7 +68,7 @@ def create(
                              period_column=period_column, date_column=date_column, freq=freq,
                              reference_mode=reference_mode, thresholds=thresholds or None,
                              webhook=webhook, email=email)
-    typer.echo(f"created monitor {monitor.name!r} of model {monitor.model_name!r}; run it with "
+    echo(f"created monitor {monitor.name!r} of model {monitor.model_name!r}; run it with "
                f"`scorecard monitor run {monitor.name}`", err=True)
 
 
@@ -95,14 +96,14 @@ def run(
         _json(asdict(summary))
         return
     for key, status in summary.written:
-        typer.echo(f"{key}\t{status}")
+        echo(f"{key}\t{status}")
     if summary.skipped:
-        typer.echo(f"already stored (not recomputed): {len(summary.skipped)} period(s)", err=True)
+        echo(f"already stored (not recomputed): {len(summary.skipped)} period(s)", err=True)
     for alert in summary.alerts:
-        typer.echo(f"alert: {alert.message}", err=True)
+        echo(f"alert: {alert.message}", err=True)
         for channel, outcome in summary.notifications.get(alert.id, {}).items():
             if not outcome.get("ok"):
-                typer.echo(f"warning: {channel} alert not delivered: {outcome.get('error')}",
+                echo(f"warning: {channel} alert not delivered: {outcome.get('error')}",
                            err=True)
 
 
@@ -136,21 +137,21 @@ def show(
     rule = (f"period column {monitor.period_column!r}" if monitor.period_column else
             f"date column {monitor.date_column!r} by {monitor.freq}" if monitor.date_column else
             "one period per file")
-    typer.echo(f"monitor {monitor.name!r}: model {monitor.model_name!r} "
+    echo(f"monitor {monitor.name!r}: model {monitor.model_name!r} "
                f"(sha256 {monitor.model_sha256[:12]}), {rule}, reference mode "
                f"{monitor.reference_mode}\n  reference: {monitor.reference}\n  source: "
                f"{monitor.source}")
-    typer.echo("\nperiods:")
+    echo("\nperiods:")
     _table(results.drop(columns=["run_id", "created_at"]) if len(results) else results)
     if latest:
-        typer.echo(f"\nlatest period {latest[0]}:")
+        echo(f"\nlatest period {latest[0]}:")
         _table(DriftReport.from_dict(latest[1]).to_frame())
-    typer.echo(f"\nalerts: {len(alerts)}")
+    echo(f"\nalerts: {len(alerts)}")
     for alert in alerts:
-        typer.echo(f"  {alert.period}: {alert.message}")
-    typer.echo("\nrecent runs:")
+        echo(f"  {alert.period}: {alert.message}")
+    echo("\nrecent runs:")
     for r in runs:
-        typer.echo(f"  #{r.id} {r.started_at} {r.trigger} {r.status}"
+        echo(f"  #{r.id} {r.started_at} {r.trigger} {r.status}"
                    + (f": {r.error}" if r.error else ""))
 
 
@@ -171,7 +172,7 @@ def report(
                          f"`scorecard monitor run {name}` first.")
     text = drift_html(history, title=title or f"Drift of {monitor.model_name} ({name})")
     write_atomic(html, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    typer.echo(f"wrote {html} ({len(history)} periods)", err=True)
+    echo(f"wrote {html} ({len(history)} periods)", err=True)
 
 
 def _schedule_rows(store) -> list[dict]:
@@ -197,7 +198,7 @@ def schedule_add(
     upcoming = next_run_times(cron, timezone, n=1)  # validates the expression and the zone
     _store().set_schedule(name, cron, timezone)
     when = upcoming[0].isoformat() if upcoming else "never"
-    typer.echo(f"scheduled {name!r}: {cron!r} ({timezone}); next run {when}. "
+    echo(f"scheduled {name!r}: {cron!r} ({timezone}); next run {when}. "
                "`scorecard scheduler` runs it.", err=True)
 
 
@@ -210,28 +211,28 @@ def schedule_list(
         _json(rows)
         return
     if not rows:
-        typer.echo("(none)")
+        echo("(none)")
     for r in rows:
         state = "paused" if r["paused"] else "next " + ", ".join(r["next_run_times"])
-        typer.echo(f"{r['monitor']}\t{r['cron']}\t{r['timezone']}\t{state}")
+        echo(f"{r['monitor']}\t{r['cron']}\t{r['timezone']}\t{state}")
 
 
 def schedule_pause(name: Annotated[str, typer.Argument(help="Monitor name.")]) -> None:
     """Pause a schedule (the scheduler skips it until resumed)."""
     _store().set_paused(name, True)
-    typer.echo(f"paused {name!r}", err=True)
+    echo(f"paused {name!r}", err=True)
 
 
 def schedule_resume(name: Annotated[str, typer.Argument(help="Monitor name.")]) -> None:
     """Resume a paused schedule (from the next cron time; paused times are not caught up)."""
     _store().set_paused(name, False)
-    typer.echo(f"resumed {name!r}", err=True)
+    echo(f"resumed {name!r}", err=True)
 
 
 def schedule_remove(name: Annotated[str, typer.Argument(help="Monitor name.")]) -> None:
     """Remove a monitor's schedule (the monitor and its results stay)."""
     _store().remove_schedule(name)
-    typer.echo(f"removed the schedule of {name!r}", err=True)
+    echo(f"removed the schedule of {name!r}", err=True)
 
 
 def scheduler(
@@ -250,7 +251,7 @@ def scheduler(
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     process = Scheduler(retries=retries, backoff=backoff, sync_seconds=sync_seconds)
     signal.signal(signal.SIGTERM, lambda *_: process.request_stop())
-    typer.echo(f"scheduler running on {process.store.db.display_url}; Ctrl-C to stop", err=True)
+    echo(f"scheduler running on {process.store.db.display_url}; Ctrl-C to stop", err=True)
     process.run_forever()
 
 

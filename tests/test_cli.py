@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from scorecard import stats
 from scorecard.cli import app
 from scorecard.datasets import data_dir
+from scorecard.exceptions import InputError
 
 runner = CliRunner()
 GERMAN = str(data_dir() / "german_credit.csv")
@@ -150,7 +151,7 @@ def test_failed_write_leaves_existing_file_untouched(tmp_path, monkeypatch):
         tmp.write_text("half")
         raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="disk full; nothing was written"):
         write_atomic(target, half_write)
     assert target.read_text() == "old contents"
     assert [p.name for p in tmp_path.iterdir()] == ["scored.csv"]

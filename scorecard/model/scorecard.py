@@ -349,6 +349,13 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self._check_agreement(layouts, spec, frame, bins, scaling.clip(round_half_up(integer)),
                               spec_score)
 
+        if spec_score.size and spec_score.min() == spec_score.max():
+            raise InputError(
+                f"every training row gets the same score ({int(spec_score[0])}): no "
+                "characteristic carries information the model can use (their points all round "
+                "to the same value). Weaken the regularisation (larger C, --C), spread the "
+                "points (larger pdo, --pdo), or add rows or characteristics with signal."
+            )
         pd_train = 1.0 / (1.0 + np.exp(-scaling.log_odds_bad(exact)))
         self.train_metrics_ = metrics.evaluate(label, spec_score, pd_train, hl_df="fitted")
         self.n_train_ = int(len(frame))

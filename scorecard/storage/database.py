@@ -14,9 +14,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from scorecard.exceptions import StorageError
+from scorecard.redact import hide_password, scrub
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _WRITE = "scorecard_write"
@@ -30,11 +31,7 @@ def default_url() -> str:
 
 def safe_url(url: str | sa.URL) -> str:
     """The URL with its password replaced by ***, for messages and logs."""
-    try:
-        return sa.make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError, TypeError):
-        text = str(url)
-        return text.split("://", 1)[0] + "://..." if "@" in text else text
+    return hide_password(url)
 
 
 def db_error(exc: BaseException) -> str:
@@ -56,7 +53,8 @@ class Database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = sa.create_engine(parsed)
         except (SQLAlchemyError, ValueError, OSError, ImportError) as exc:
-            raise StorageError(f"cannot open results store {self.display_url!r}: {exc}") from exc
+            raise StorageError(
+                f"cannot open results store {self.display_url!r}: {scrub(exc, self.url)}") from None
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_connect)
             sa.event.listen(self.engine, "begin", _sqlite_begin)
@@ -67,7 +65,8 @@ class Database:
             raise
         except SQLAlchemyError as exc:
             raise StorageError(
-                f"cannot create or upgrade tables in {self.display_url!r}: {db_error(exc)}") from exc
+                f"cannot create or upgrade tables in {self.display_url!r}: "
+                f"{scrub(db_error(exc), self.url)}") from None
 
     @property
     def dialect(self) -> str:
