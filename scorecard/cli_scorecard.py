@@ -101,19 +101,34 @@ def fit(
     typer.echo(f"wrote {out}")
 
 
+POINT_HELP = "Point K of a front file written by `scorecard fairness` (MODEL is then that file)."
+
+
+def _load_model(model: Path, point: int | None) -> dict:
+    """The spec in MODEL, or point K's spec when MODEL is a fairness front."""
+    from scorecard.model.spec import load_spec
+
+    if point is None:
+        return load_spec(model)
+    from scorecard.fairness.front import load_point_spec
+
+    return load_point_spec(model, point)
+
+
 def score(
     model: Annotated[Path, typer.Argument(help="Scorecard spec written by `scorecard fit`.")],
     data: Annotated[Path, typer.Argument(help="CSV or parquet file to score.")],
     out: Annotated[Path, typer.Option(help="Where to write the scored rows (CSV or parquet).")],
     reason_codes: Annotated[int, typer.Option(help="Reason codes per row (0: none).")] = 3,
+    point: Annotated[Optional[int], typer.Option(help=POINT_HELP)] = None,
 ) -> None:
     """Score every row: the input columns plus `score` and reason_1 .. reason_k."""
     from scorecard.io import read_table
-    from scorecard.model.spec import load_spec, score_frame
+    from scorecard.model.spec import score_frame
 
     if reason_codes < 0:
         raise InputError(f"--reason-codes {reason_codes} must be >= 0.")
-    spec = load_spec(model)
+    spec = _load_model(model, point)
     frame = read_table(data)
     scored = score_frame(spec, frame, reason_codes=reason_codes)
     clash = [col for col in scored.columns if col in frame.columns]
@@ -132,16 +147,16 @@ def export(
     out: Annotated[Path, typer.Option(help="File to write.")],
     dialect: Annotated[str, typer.Option(help="SQL dialect: ansi, sqlite or postgres.")] = "ansi",
     table: Annotated[str, typer.Option(help="Table the SQL selects from.")] = "applications",
+    point: Annotated[Optional[int], typer.Option(help=POINT_HELP)] = None,
 ) -> None:
     """Write the scorecard as a points table (CSV, Excel), SQL, PMML 4.4 or a Python scorer."""
     from scorecard.export import export as write_export
-    from scorecard.model.spec import load_spec
 
     if fmt.lower() not in EXPORT_FORMATS:
         raise InputError(f"--format {fmt!r} must be one of {', '.join(EXPORT_FORMATS)}.")
     if dialect not in SQL_DIALECTS:
         raise InputError(f"--dialect {dialect!r} must be one of {', '.join(SQL_DIALECTS)}.")
-    spec = load_spec(model)
+    spec = _load_model(model, point)
     path = write_export(spec, fmt.lower(), out, dialect=dialect, table=table)
     typer.echo(f"wrote {path}")
 

@@ -9,6 +9,7 @@ IV_fair, so the granularity is a lever of the selection MIP beside which charact
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from scorecard import stats
 from scorecard.binning import BinningProcess
+from scorecard.binning.binner import jsonable
 from scorecard.exceptions import InputError
 from scorecard.fairness.analysis import bin_group_counts, group_divergence
 from scorecard.fairness.groups import ProtectedAttribute
@@ -47,14 +49,39 @@ class CandidateSet:
     spearman: pd.DataFrame
     binning_params: dict[str, Any] = field(default_factory=dict)
 
+    def fitted_process(self, chosen: Mapping[str, int | None], columns: Sequence[str]
+                       ) -> BinningProcess:
+        """A fitted BinningProcess over ``columns`` with each column's chosen binning, assembled
+        from the per-granularity processes (through their JSON documents): the process that
+        fitting ``BinningProcess(**process_params(chosen, columns))`` on the training rows gives,
+        without binning again."""
+        if not hasattr(self, "_documents"):
+            self._documents = {g: json.loads(p.to_json()) for g, p in self.processes.items()}
+        params = BinningProcess(**self.process_params(chosen, columns)).get_params()
+        base = next(iter(self._documents.values()))
+        document = {
+            **base,
+            "params": jsonable(params),
+            "input_names": list(columns),
+            "named_input": True,
+            "columns": list(columns),
+            "selected": list(columns),
+            "binners": {c: self._documents[_grain(chosen[c])]["binners"][c] for c in columns},
+        }
+        return BinningProcess.from_json(json.dumps(document))
+
     def process_params(self, chosen: Mapping[str, int | None], columns: Sequence[str]) -> dict:
         """BinningProcess parameters that rebuild the chosen binnings (max_n_bins per column)."""
-        per_column = {c: {"max_n_bins": int(chosen[c])} for c in columns
-                      if chosen[c] is not None and not pd.isna(chosen[c])}
+        per_column = {c: {"max_n_bins": _grain(chosen[c])} for c in columns
+                      if _grain(chosen[c]) is not None}
         params = dict(self.binning_params)
         if per_column:
             params["binner_params"] = per_column
         return params
+
+
+def _grain(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _spearman(woe: np.ndarray, names: Sequence[str]) -> pd.DataFrame:

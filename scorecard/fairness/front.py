@@ -26,7 +26,6 @@ from scipy import special
 
 from scorecard import __version__
 from scorecard._validation import binary_target
-from scorecard.binning import BinningProcess
 from scorecard.exceptions import InputError, SpecError
 from scorecard.fairness.analysis import characteristic_fairness
 from scorecard.fairness.candidates import (
@@ -434,7 +433,7 @@ def _fit_point(chosen: pd.DataFrame, columns: Sequence[str], candidates, X_train
 
     grain = dict(zip(chosen["characteristic"], chosen["max_n_bins"]))
     cols = [c for c in columns if c in grain]
-    process = BinningProcess(**candidates.process_params(grain, cols))
+    process = candidates.fitted_process(grain, cols)
     card = Scorecard(process, target_name=target, bad_value=bad_value)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # sign warnings are recorded in the spec

@@ -29,7 +29,6 @@ from scorecard.fairness.groups import ProtectedAttribute
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
 from scorecard.model.scaling import PointsScaling, scale_points
-from scorecard.model.scorecard import spec_probability_of_default
 
 __all__ = ["DEFAULT_PENALTIES", "SURROGATE", "fair_logistic", "spec_with_coefficients"]
 
@@ -169,8 +168,6 @@ def spec_with_coefficients(
     out["model"] = new_model
     score = spec_module.score_frame(out, train_frame)["score"].to_numpy()
     training = dict(out["training"])
-    training["metrics"] = metrics.evaluate(train_label, score,
-                                           spec_probability_of_default(out, train_frame),
-                                           hl_df="fitted")
+    training["metrics"] = metrics.evaluate(train_label, score)
     out["training"] = training
     return spec_module.seal(out)

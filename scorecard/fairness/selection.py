@@ -65,6 +65,20 @@ def available_solvers() -> list[str]:
     return [name for name, cls in (("cbc", "PULP_CBC_CMD"), ("highs", "HiGHS")) if cls in found]
 
 
+def _quiet(function):
+    """Run PuLP calls without its PuLP-4.0 deprecation notices (about its own API)."""
+
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return function(*args, **kwargs)
+
+    wrapper.__doc__ = function.__doc__
+    wrapper.__name__ = function.__name__
+    return wrapper
+
+
+@_quiet
 def _solver(solver: object, time_limit: float | None):
     import pulp
 
@@ -157,6 +171,7 @@ class SelectionModel:
     those with |Spearman| above a threshold). ``time_limit`` in seconds (None: no limit).
     """
 
+    @_quiet
     def __init__(
         self,
         candidates: pd.DataFrame,
@@ -229,7 +244,7 @@ class SelectionModel:
                 problem += pulp.lpSum(per_name[a] + per_name[b]) <= 1, f"pair_{len(problem.constraints)}"
         budget = pulp.lpSum(float(c) * v for c, v in zip(self.cost, x)) <= 0.0
         problem += budget, "budget"
-        self._problem, self._x, self._budget = problem, x, problem.constraints["budget"]
+        self._problem, self._x, self._budget = problem, x, budget
         self._structure = (names, include, exclude, low, high, pairs)
 
     def _explain(self, epsilon: float) -> InfeasibleSelection:
@@ -257,23 +272,29 @@ class SelectionModel:
             min_budget=smallest,
         )
 
+    @_quiet
     def min_budget(self) -> float | None:
         """The smallest fairness cost of any selection meeting the non-budget constraints."""
         import pulp
 
-        problem = self._problem.copy()
+        problem, saved = self._problem, self._problem.objective
+        self._budget.constant = -(float(self.cost.sum()) + 1.0)  # no budget
         problem.sense = pulp.LpMinimize
         problem.setObjective(pulp.lpSum(float(c) * v for c, v in zip(self.cost, self._x)))
-        problem.constraints.pop("budget")
-        problem.solve(self._solver)
-        if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-            return None
-        return float(sum(c for c, v in zip(self.cost, self._x) if (v.value() or 0) > 0.5))
+        try:
+            problem.solve(self._solver)
+            found = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+            chosen = [(v.value() or 0) > 0.5 for v in self._x]
+        finally:
+            problem.sense = pulp.LpMaximize
+            problem.setObjective(saved)
+        return float(self.cost[np.asarray(chosen)].sum()) if found else None
 
     def max_budget(self) -> float:
         """The fairness cost of the unconstrained optimum (the budget beyond which nothing changes)."""
         return float(self.solve(math.inf).attrs["fair_cost"])
 
+    @_quiet
     def solve(self, epsilon: float) -> pd.DataFrame:
         """The chosen candidate rows for budget ``epsilon`` (``attrs``: objective, fair_cost,
         status). Raises InfeasibleSelection (with the smallest feasible budget) or
