@@ -106,13 +106,15 @@ POINT_HELP = "Point K of a front file written by `scorecard fairness` (MODEL is 
 
 def _load_model(model: Path, point: int | None) -> dict:
     """The spec in MODEL, or point K's spec when MODEL is a fairness front."""
+    from scorecard.fairness.front import is_front_file, load_point_spec
     from scorecard.model.spec import load_spec
 
-    if point is None:
-        return load_spec(model)
-    from scorecard.fairness.front import load_point_spec
-
-    return load_point_spec(model, point)
+    if point is not None:
+        return load_point_spec(model, point)
+    if is_front_file(model):
+        raise InputError(f"{model} is a fairness front holding many scorecards: choose one with "
+                         "--point K (K = a point's index, see `scorecard fairness --report`).")
+    return load_spec(model)
 
 
 def score(

@@ -45,8 +45,8 @@ from scorecard.fairness.selection import InfeasibleSelection, SelectionModel
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
 
-__all__ = ["FRONT_FORMAT", "ParetoFront", "fairness_front", "load_front", "load_point_spec",
-           "mark_front"]
+__all__ = ["FRONT_FORMAT", "ParetoFront", "fairness_front", "is_front_file", "load_front",
+           "load_point_spec", "mark_front", "split_rows"]
 
 FRONT_FORMAT = "scorecard.ParetoFront"
 FRONT_VERSION = 1
@@ -183,6 +183,15 @@ def load_front(path: str | os.PathLike) -> ParetoFront:
     return ParetoFront.from_json(path.read_text(encoding="utf-8"))
 
 
+def is_front_file(path: str | os.PathLike) -> bool:
+    """Whether ``path`` holds a front document (rather than one scorecard spec)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return f'"{FRONT_FORMAT}"' in handle.read(200)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def load_point_spec(path: str | os.PathLike, k: int) -> dict:
     """The scorecard spec of point ``k`` of a saved front, ready to score or export."""
     return load_front(path).spec(k)
@@ -230,7 +239,9 @@ def _z_from_confidence(confidence: float | None) -> float:
     return float(special.ndtri(confidence))
 
 
-def _split(n: int, label: np.ndarray, holdout: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def split_rows(label: np.ndarray, holdout: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Training and hold-out row positions: a split stratified by the target (the front's)."""
+    n = len(label)
     if not 0 <= holdout < 1:
         raise InputError(f"holdout={holdout!r} must be in [0, 1): the share of rows held out.")
     rows = np.arange(n)
@@ -340,7 +351,7 @@ def fairness_front(
         raise InputError("there are no characteristics besides the target, the protected "
                          "attributes and excluded columns.")
     z = _z_from_confidence(confidence)
-    train, test = _split(len(frame), label, holdout, seed)
+    train, test = split_rows(label, holdout, seed)
     X_train, X_test = frame.iloc[train][columns], frame.iloc[test][columns]
     y_raw_train = frame[target].iloc[train]
     y_train, y_test = label[train], label[test]
