@@ -11,7 +11,8 @@ import pandas as pd
 
 from scorecard.exceptions import InputError
 
-__all__ = ["CONTINUOUS_MIN_VALUES", "DEFAULT_BANDS", "ProtectedAttribute", "protected_attribute"]
+__all__ = ["CONTINUOUS_MIN_VALUES", "DEFAULT_BANDS", "GERMAN_CREDIT_SEX", "ProtectedAttribute",
+           "protected_attribute"]
 
 CONTINUOUS_MIN_VALUES = 10
 """A numeric attribute with more distinct values than this is continuous and gets banded."""
@@ -142,3 +143,8 @@ def protected_attribute(
         reference = labels.index(wanted)
     return ProtectedAttribute(str(column), codes, tuple(labels), reference,
                               None if edges is None else tuple(edges))
+
+
+GERMAN_CREDIT_SEX = {"A91": "male", "A92": "female", "A93": "male", "A94": "male", "A95": "female"}
+"""German credit's personal_status_and_sex codes mapped to sex (UCI documentation: A91, A93,
+A94 male; A92, A95 female), for ``protected_attribute(..., groups=GERMAN_CREDIT_SEX)``."""

@@ -23,7 +23,7 @@ from scorecard.fairness.disparity import (
 from scorecard.fairness.groups import protected_attribute
 from scorecard.model import metrics
 
-SEX = {"A91": "male", "A92": "female", "A93": "male", "A94": "male", "A95": "female"}
+from scorecard.fairness.groups import GERMAN_CREDIT_SEX as SEX
 
 
 @pytest.fixture(scope="module")
