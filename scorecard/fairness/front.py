@@ -41,7 +41,7 @@ from scorecard.fairness.penalized import (
     fair_logistic,
     spec_with_coefficients,
 )
-from scorecard.fairness.selection import InfeasibleSelection, SelectionModel
+from scorecard.fairness.selection import InfeasibleSelection, SelectionModel, SelectionTimeLimit
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
 
@@ -410,6 +410,9 @@ def fairness_front(
         except InfeasibleSelection as exc:
             infeasible.append({"epsilon": eps, "reason": str(exc), "min_budget": exc.min_budget})
             continue
+        except SelectionTimeLimit as exc:
+            infeasible.append({"epsilon": eps, "reason": str(exc), "min_budget": None})
+            continue
         key = tuple(sorted(zip(chosen["characteristic"], chosen["candidate"])))
         if key not in fitted:
             fitted[key] = _fit_point(chosen, columns, candidates, X_train, y_raw_train, X_test,
@@ -425,8 +428,10 @@ def fairness_front(
         })
     if penalties:
         top = model.solve(math.inf)
-        base = _fit_point(top, columns, candidates, X_train, y_raw_train, X_test, y_test,
-                          attrs_test, target, bad_value, evaluate, keep_card=True)
+        key = tuple(sorted(zip(top["characteristic"], top["candidate"])))
+        base = fitted.get(key) or _fit_point(top, columns, candidates, X_train, y_raw_train,
+                                             X_test, y_test, attrs_test, target, bad_value,
+                                             evaluate)
         points.extend(_score_level(base, penalties, X_train, y_train, X_test, y_test, attrs_train,
                                    attrs_test, evaluate, start=len(points)))
     mark_front(points)
@@ -439,7 +444,7 @@ def spec_module_bad_value(target: pd.Series, label: np.ndarray) -> object:
 
 
 def _fit_point(chosen: pd.DataFrame, columns: Sequence[str], candidates, X_train, y_raw_train,
-               X_test, y_test, attrs_test, target, bad_value, evaluate, keep_card=False) -> dict:
+               X_test, y_test, attrs_test, target, bad_value, evaluate) -> dict:
     from scorecard.model.scorecard import Scorecard
 
     grain = dict(zip(chosen["characteristic"], chosen["max_n_bins"]))
@@ -455,10 +460,8 @@ def _fit_point(chosen: pd.DataFrame, columns: Sequence[str], candidates, X_train
         "candidates": {c: str(v) for c, v in zip(chosen["characteristic"], chosen["candidate"])},
         "evaluation": _evaluate_point(score, y_test, attrs_test, **evaluate),
         "spec": card.to_spec(),
+        "card": card,
     }
-    if keep_card:
-        out["card"] = card
-        out["columns"] = cols
     return out
 
 
