@@ -222,3 +222,23 @@ def test_cli_fairness_report_and_points(tmp_path):
     assert bad.exit_code == 2 and "point 7 is not on this front" in bad.output
     bad = run("fairness", GERMAN, "--target", "credit_risk", "--protected", "nope", "--out", out)
     assert bad.exit_code == 2 and "'nope' not found" in bad.output
+
+
+@pytest.mark.slow
+def test_synthetic_front_trades_auc_for_air():
+    """The synthetic book's protected attribute lowers two characteristics: along the MIP front
+    AUC rises and AIR falls with the budget, beyond their intervals end to end."""
+    from scorecard.datasets import make_applications
+
+    frame = make_applications(20_000, seed=3)
+    front = fairness_front(frame, "default", ["protected"], exclude=["application_month"],
+                           special_values={"delinquency_history": [-999.0]}, eps_grid=5,
+                           penalties=(0.0, 3.0))
+    mip = [p for p in front.points if p["method"] == "mip"]
+    first, last = mip[0], mip[-1]
+    assert last["auc_ci"][0] > first["auc_ci"][1]
+    assert last["air_ci"][1] < first["air_ci"][0]
+    assert last["fair_iv"]["value"] > first["fair_iv"]["value"]
+    level = [p for p in front.points if p["method"] == "score-level"]
+    assert level[1]["fair_iv"]["value"] < level[0]["fair_iv"]["value"]
+    assert level[1]["air"] > level[0]["air"]

@@ -20,10 +20,9 @@ from scorecard.fairness.disparity import (
     score_group_iv,
     standardized_mean_difference,
 )
+from scorecard.fairness.groups import GERMAN_CREDIT_SEX as SEX
 from scorecard.fairness.groups import protected_attribute
 from scorecard.model import metrics
-
-from scorecard.fairness.groups import GERMAN_CREDIT_SEX as SEX
 
 
 @pytest.fixture(scope="module")
