@@ -15,6 +15,7 @@ relative gap of 0, so they return a proven optimum.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import warnings
@@ -68,13 +69,12 @@ def available_solvers() -> list[str]:
 def _quiet(function):
     """Run PuLP calls without its PuLP-4.0 deprecation notices (about its own API)."""
 
+    @functools.wraps(function)
     def wrapper(*args, **kwargs):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             return function(*args, **kwargs)
 
-    wrapper.__doc__ = function.__doc__
-    wrapper.__name__ = function.__name__
     return wrapper
 
 
