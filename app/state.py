@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 from sklearn.model_selection import train_test_split
 
-from scorecard._validation import binary_target
 from scorecard.binning import BinningProcess
 from scorecard.binning.prebinning import IVReport, iv_report
 from scorecard.datasets import DATASETS
@@ -19,10 +18,11 @@ from scorecard.fairness.front import ParetoFront, fairness_front
 from scorecard.fairness.groups import GERMAN_CREDIT_SEX
 from scorecard.fairness.penalized import DEFAULT_PENALTIES
 from scorecard.model.scorecard import Scorecard
+from scorecard.options import ENCODINGS, TREND_OPTIONS, trend_from_option
 from scorecard.storage import ResultStore, default_url
+from scorecard.validation import binary_target
 
-TRENDS = ["auto", "ascending", "descending", "peak", "valley", "none"]
-ENCODINGS = ["woe-lr", "onehot-lr", "xgb-stumps"]
+TRENDS = list(TREND_OPTIONS)
 HOLDOUT_SHARE, SPLIT_SEED = 0.3, 0
 NUMBER_FORMATS = {
     **{c: st.column_config.NumberColumn(format="%.4f")
@@ -67,7 +67,7 @@ def binning_for(name: str, trend: str, max_bins: int, min_bin_size: float,
     y = binary_target(frame[info.target], name=info.target, bad_value=info.bad_value)
     return BinningProcess(
         columns=columns, special_values=dict(info.special_values) or None,
-        monotonic_trend=None if trend == "none" else trend, max_n_bins=max_bins,
+        monotonic_trend=trend_from_option(trend), max_n_bins=max_bins,
         min_bin_size=min_bin_size, prebinning=prebinning,
     ).fit(frame[columns], y)
 

@@ -3,14 +3,18 @@
     python benchmarks/bench_binning.py [--rows 1000000 --features 25 --repeat 3 --no-peers]
 
 Data: scorecard.datasets.make_wide(rows, features, seed=0) as a DataFrame (float64 columns with
-about 3% NaN, 15% bad rate); every implementation with its default settings.
+about 3% NaN, 15% bad rate); every implementation with its default settings, except threads.
 
-  ours        BinningProcess().fit(X, y) and .transform(X) (WoE). Warm: numba kernels are
-              loaded by a fit + transform on a 20,000-row slice first; best of --repeat.
-  optbinning  BinningProcess(columns).fit(X, y) and .transform(X, metric="woe"), once each,
-              after the same small warm-up for its imports; with n_jobs=None (its default,
-              one core: the targets are judged against this row) and, unless
-              --no-optb-parallel, n_jobs=2 (both cores, as our numba kernels use).
+Like for like: both sides run the same number of times (--repeat) and report the median, and
+both get the same number of threads, printed on every row: 1 thread (ours n_jobs=None, theirs
+n_jobs=None, their default) and, unless --no-optb-parallel, 2 threads (n_jobs=2 on both).
+Each worker also pins OMP/MKL/OpenBLAS/numba to its thread count (optbinning's CP-SAT solver
+already runs one search worker).
+
+  ours        BinningProcess(n_jobs=...).fit(X, y) and .transform(X) (WoE). Warm: numba
+              kernels are loaded by a fit + transform on a 20,000-row slice first.
+  optbinning  BinningProcess(columns, n_jobs=...).fit(X, y) and .transform(X, metric="woe"),
+              after the same small warm-up for its imports.
   toad        Combiner(method="chi", min_samples=0.05, empty_separate=True), its chi-merge,
               on seeded subsamples of --toad-rows // 4 (at least 5,000) and --toad-rows rows
               (it is far too slow for 1M rows); fit only, no memory. The time is extrapolated
@@ -101,36 +105,40 @@ def _frame(rows: int, features: int) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, y
 
 
-def _timed(fn: Callable[[], object], repeat: int, memory: Memory) -> tuple[float, float]:
-    """Best time of `repeat` calls (results dropped at once) and the peak extra memory."""
+def _timed(fn: Callable[[], object], repeat: int, memory: Memory) -> tuple[float, float, object]:
+    """Median time of `repeat` calls, the peak extra memory and the last call's result."""
     memory.start()
     times = []
+    result = None
     for _ in range(repeat):
+        result = None
         start = time.perf_counter()
-        fn()
+        result = fn()
         times.append(time.perf_counter() - start)
-    return min(times), memory.peak_mb()
+    return float(np.median(times)), memory.peak_mb(), result
 
 
-def worker_ours(rows: int, features: int, repeat: int) -> dict:
+def worker_ours(rows: int, features: int, repeat: int, n_jobs: int | None) -> dict:
+    import numba
+
     from scorecard import BinningProcess
 
     frame, y = _frame(rows, features)
-    warm = BinningProcess().fit(frame.iloc[:WARM_UP_ROWS], y[:WARM_UP_ROWS])
+    warm = BinningProcess(n_jobs=n_jobs).fit(frame.iloc[:WARM_UP_ROWS], y[:WARM_UP_ROWS])
     warm.transform(frame.iloc[:WARM_UP_ROWS])
     del warm
     memory = Memory()
-    fit_s, fit_mb = _timed(lambda: BinningProcess().fit(frame, y), repeat, memory)
-    process = BinningProcess().fit(frame, y)
-    transform_s, transform_mb = _timed(lambda: process.transform(frame), repeat, memory)
-    import numba
-
+    fit_s, fit_mb, process = _timed(lambda: BinningProcess(n_jobs=n_jobs).fit(frame, y), repeat,
+                                    memory)
+    transform_s, transform_mb, _ = _timed(lambda: process.transform(frame), repeat, memory)
     return {"fit_s": fit_s, "transform_s": transform_s, "fit_mb": fit_mb,
             "transform_mb": transform_mb, "memory_method": memory.method,
-            "note": f"warm, best of {repeat}, numba threads {numba.get_num_threads()}"}
+            "threads": process.n_jobs or 1,
+            "note": f"n_jobs={n_jobs}, numba may use {numba.config.NUMBA_NUM_THREADS} threads, "
+                    f"warm, median of {repeat}"}
 
 
-def worker_optbinning(rows: int, features: int, n_jobs: int | None) -> dict:
+def worker_optbinning(rows: int, features: int, repeat: int, n_jobs: int | None) -> dict:
     import optbinning
     from optbinning import BinningProcess as OptBinningProcess
 
@@ -140,14 +148,14 @@ def worker_optbinning(rows: int, features: int, n_jobs: int | None) -> dict:
     warm.transform(frame.iloc[:5_000], metric="woe")
     del warm
     memory = Memory()
-    memory.start()
-    start = time.perf_counter()
-    process = OptBinningProcess(names, n_jobs=n_jobs).fit(frame, y)
-    fit_s, fit_mb = time.perf_counter() - start, memory.peak_mb()
-    transform_s, transform_mb = _timed(lambda: process.transform(frame, metric="woe"), 1, memory)
+    fit_s, fit_mb, process = _timed(lambda: OptBinningProcess(names, n_jobs=n_jobs).fit(frame, y),
+                                    repeat, memory)
+    transform_s, transform_mb, _ = _timed(lambda: process.transform(frame, metric="woe"), repeat,
+                                          memory)
     return {"fit_s": fit_s, "transform_s": transform_s, "fit_mb": fit_mb,
             "transform_mb": transform_mb, "memory_method": memory.method,
-            "note": f"optbinning {optbinning.__version__}, n_jobs={n_jobs}, 1 run"}
+            "threads": n_jobs or 1,
+            "note": f"optbinning {optbinning.__version__}, n_jobs={n_jobs}, median of {repeat}"}
 
 
 def worker_toad(rows: int, features: int, toad_rows: int) -> dict:
@@ -178,11 +186,15 @@ def worker_toad(rows: int, features: int, toad_rows: int) -> dict:
 
 
 def _run_worker(kind: str, args: argparse.Namespace, n_jobs: int | None = None) -> dict | None:
+    """One implementation in a fresh process, every thread pool pinned to n_jobs (None: 1)."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind,
                "--rows", str(args.rows), "--features", str(args.features),
                "--repeat", str(args.repeat), "--toad-rows", str(args.toad_rows),
-               "--optb-jobs", str(n_jobs or 0)]
-    result = subprocess.run(command, capture_output=True, text=True)
+               "--jobs", str(n_jobs or 0)]
+    threads = str(n_jobs or 1)
+    env = {**os.environ, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
+           "OPENBLAS_NUM_THREADS": threads, "NUMBA_NUM_THREADS": threads}
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
         print(f"  {kind}: failed ({' | '.join(tail)})")
@@ -212,6 +224,8 @@ def run(rows: int = 1_000_000, features: int = 25, repeat: int = 3, peers: bool 
     args = argparse.Namespace(rows=rows, features=features, repeat=repeat, toad_rows=toad_rows)
     load_before = os.getloadavg()
     results: dict[str, dict | None] = {"ours": _run_worker("ours", args)}
+    if optb_parallel:
+        results["ours2"] = _run_worker("ours", args, n_jobs=2)
     if peers:
         if _importable("optbinning"):
             results["optbinning"] = _run_worker("optbinning", args)
@@ -235,15 +249,17 @@ def run(rows: int = 1_000_000, features: int = 25, repeat: int = 3, peers: bool 
         if name == "toad":
             table.append({
                 "implementation": f"toad chi-merge, EXTRAPOLATED from {r['sizes'][1]:,} rows",
+                "threads": 1,
                 "fit s": r["fit_linear_s"], "transform s": np.nan,
                 "fit rows/s": rows / r["fit_linear_s"], "transform rows/s": np.nan,
                 "fit peak MB": np.nan, "transform peak MB": np.nan,
             })
             continue
-        label = {"ours": "scorecard BinningProcess", "optbinning": "optbinning BinningProcess",
-                 "optbinning2": "optbinning BinningProcess n_jobs=2"}[name]
+        label = {"ours": "scorecard BinningProcess", "ours2": "scorecard BinningProcess",
+                 "optbinning": "optbinning BinningProcess",
+                 "optbinning2": "optbinning BinningProcess"}[name]
         table.append({
-            "implementation": label,
+            "implementation": label, "threads": r["threads"],
             "fit s": r["fit_s"], "transform s": r["transform_s"],
             "fit rows/s": rows / r["fit_s"], "transform rows/s": rows / r["transform_s"],
             "fit peak MB": r["fit_mb"], "transform peak MB": r["transform_mb"],
@@ -269,13 +285,18 @@ def run(rows: int = 1_000_000, features: int = 25, repeat: int = 3, peers: bool 
               f"at {rows:,} rows: >= {r['fit_linear_s']:,.0f} s linearly, "
               f"~{r['fit_power_s']:,.0f} s at that exponent.")
     if ours:
-        print(_verdict("fit", ours["fit_s"], FIT_TARGET_S, theirs and theirs["fit_s"]))
-        print(_verdict("transform", ours["transform_s"], TRANSFORM_TARGET_S,
-                       theirs and theirs["transform_s"]))
-        both = results.get("optbinning2")
-        if both:
-            print(f"Against optbinning with n_jobs=2: fit {both['fit_s'] / ours['fit_s']:.1f}x, "
-                  f"transform {both['transform_s'] / ours['transform_s']:.1f}x faster.")
+        print("Like for like (same threads, same repeat count, medians):")
+        print("  1 thread:  " + _verdict("fit", ours["fit_s"], FIT_TARGET_S,
+                                         theirs and theirs["fit_s"]))
+        print("  1 thread:  " + _verdict("transform", ours["transform_s"], TRANSFORM_TARGET_S,
+                                         theirs and theirs["transform_s"]))
+        ours2, theirs2 = results.get("ours2"), results.get("optbinning2")
+        if ours2:
+            print("  2 threads: " + _verdict("fit", ours2["fit_s"], FIT_TARGET_S,
+                                             theirs2 and theirs2["fit_s"]))
+            print("  2 threads: " + _verdict("transform", ours2["transform_s"],
+                                             TRANSFORM_TARGET_S,
+                                             theirs2 and theirs2["transform_s"]))
     return results
 
 
@@ -283,21 +304,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--features", type=int, default=25)
-    parser.add_argument("--repeat", type=int, default=3, help="best of, for ours")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per implementation (the median is reported)")
     parser.add_argument("--no-peers", action="store_true", help="skip optbinning and toad")
     parser.add_argument("--no-toad", action="store_true", help="skip toad")
     parser.add_argument("--toad-rows", type=int, default=20_000, help="toad's larger subsample")
     parser.add_argument("--no-optb-parallel", action="store_true",
-                        help="skip the optbinning n_jobs=2 run")
+                        help="skip the 2-thread runs (n_jobs=2 on both sides)")
     parser.add_argument("--worker", choices=["ours", "optbinning", "toad"], help=argparse.SUPPRESS)
-    parser.add_argument("--optb-jobs", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         warnings.simplefilter("ignore")
         if args.worker == "ours":
-            out = worker_ours(args.rows, args.features, args.repeat)
+            out = worker_ours(args.rows, args.features, args.repeat, args.jobs or None)
         elif args.worker == "optbinning":
-            out = worker_optbinning(args.rows, args.features, args.optb_jobs or None)
+            out = worker_optbinning(args.rows, args.features, args.repeat, args.jobs or None)
         else:
             out = worker_toad(args.rows, args.features, args.toad_rows)
         print(json.dumps(out))

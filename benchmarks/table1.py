@@ -27,13 +27,13 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from scorecard._validation import binary_target
 from scorecard.binning import BinningProcess
 from scorecard.datasets import DATASETS, make_applications
 from scorecard.model import Scorecard, auc
+from scorecard.options import ENCODINGS
+from scorecard.validation import binary_target
 
 ROUNDS = (10, 50, 100)
-ENCODINGS = ("woe-lr", "onehot-lr", "xgb-stumps")
 
 
 def load(name: str, synthetic_rows: int, seed: int) -> tuple[pd.DataFrame, np.ndarray, dict]:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
-import warnings
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from scorecard.exceptions import InputError, ScorecardError
+from scorecard.cli_common import friendly_errors, parse_specials
+from scorecard.exceptions import InputError
+from scorecard.options import TREND_OPTIONS, trend_from_option
 
 app = typer.Typer(
     help="Credit-risk scorecards, binning and drift monitoring with honest uncertainty.",
@@ -20,39 +20,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-def friendly_errors(command):
-    """Print our errors and warnings as one line each on stderr (errors exit 2), not tracebacks."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                return command(*args, **kwargs)
-            except ScorecardError as exc:
-                typer.echo(f"error: {exc}", err=True)
-                raise typer.Exit(2) from None
-            finally:
-                for w in caught:
-                    typer.echo(f"warning: {w.message}", err=True)
-
-    return wrapper
-
-
-def parse_specials(items: list[str]) -> dict[str, list[float]]:
-    """Parse repeated COL=VALUE options into {column: [values]}."""
-    specials: dict[str, list[float]] = {}
-    for item in items:
-        column, sep, value = item.rpartition("=")
-        if not sep or not column:
-            raise InputError(f"--special expects COL=VALUE, got {item!r}.")
-        try:
-            specials.setdefault(column, []).append(float(value))
-        except ValueError:
-            raise InputError(f"--special {item!r}: {value!r} is not a number.") from None
-    return specials
 
 
 @app.command()
@@ -102,7 +69,6 @@ def iv(
             typer.echo(f"note: {name}: {note}", err=True)
 
 
-TRENDS = ("auto", "ascending", "descending", "peak", "valley", "none")
 
 
 @app.command("bin")
@@ -115,7 +81,7 @@ def bin_command(
     bad_value: Annotated[Optional[str], typer.Option(help="Target value meaning bad.")] = None,
     special: Annotated[list[str], typer.Option(help="Special value COL=VALUE (repeatable).")] = [],
     exclude: Annotated[list[str], typer.Option(help="Column not to bin (repeatable).")] = [],
-    monotone: Annotated[str, typer.Option(help="Event-rate trend: " + ", ".join(TRENDS) + ".")] = "auto",
+    monotone: Annotated[str, typer.Option(help="Event-rate trend: " + ", ".join(TREND_OPTIONS) + ".")] = "auto",
     max_bins: Annotated[Optional[int], typer.Option(help="Maximum bins per characteristic.")] = None,
     min_bin_size: Annotated[float, typer.Option(help="Minimum share of rows per bin.")] = 0.05,
     prebinning: Annotated[str, typer.Option(help="quantile or stumps (XGBoost depth-1).")] = "quantile",
@@ -130,12 +96,12 @@ def bin_command(
     """
     from scorecard.binning import BinningProcess
     from scorecard.io import read_table, write_atomic
-    from scorecard._validation import binary_target, require_columns
+    from scorecard.validation import binary_target, require_columns
 
     if out is None and not report:
         raise InputError("nothing to do: give --out FILE.json, --report, or both.")
-    if monotone not in TRENDS:
-        raise InputError(f"--monotone must be one of {', '.join(TRENDS)}; got {monotone!r}.")
+    if monotone not in TREND_OPTIONS:
+        raise InputError(f"--monotone must be one of {', '.join(TREND_OPTIONS)}; got {monotone!r}.")
     frame = read_table(data)
     require_columns(frame, [target], what="target column")
     require_columns(frame, exclude, what="excluded column")
@@ -144,7 +110,7 @@ def bin_command(
     selection = {"iv_ci_low": {"min": min_iv_low}} if min_iv_low is not None else None
     process = BinningProcess(
         columns=columns, special_values=parse_specials(special) or None, selection=selection,
-        monotonic_trend=None if monotone == "none" else monotone, max_n_bins=max_bins,
+        monotonic_trend=trend_from_option(monotone), max_n_bins=max_bins,
         min_bin_size=min_bin_size, prebinning=prebinning,
     ).fit(frame[columns], y)
     if out is not None:
@@ -197,6 +163,8 @@ def _register_scorecard_commands() -> None:
 
 
 _register_scorecard_commands()
+from scorecard.cli_drift import register as register_drift  # noqa: E402
+register_drift(app)
 
 
 if __name__ == "__main__":

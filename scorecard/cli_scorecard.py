@@ -14,10 +14,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from scorecard.exceptions import InputError
-
-ENCODINGS = ("woe-lr", "onehot-lr", "xgb-stumps")
-EXPORT_FORMATS = ("csv", "xlsx", "sql", "pmml", "python")
-SQL_DIALECTS = ("ansi", "sqlite", "postgres")
+from scorecard.options import ENCODINGS, EXPORT_FORMATS, SQL_DIALECTS
 
 
 def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
@@ -59,7 +56,7 @@ def fit(
     characteristics and the training AUC.
     """
     from scorecard.binning import BinningProcess
-    from scorecard.cli import parse_specials
+    from scorecard.cli_common import parse_specials
     from scorecard.io import read_table
     from scorecard.model.scorecard import Scorecard
 
@@ -225,7 +222,7 @@ def evaluate(
 
 def register(app: typer.Typer) -> None:
     """Add the fit, score, export and evaluate commands to the CLI app."""
-    from scorecard.cli import friendly_errors
+    from scorecard.cli_common import friendly_errors
 
     app.command("fit")(friendly_errors(fit))
     app.command("score")(friendly_errors(score))

@@ -12,8 +12,8 @@ import json
 
 import numpy as np
 
-from scorecard._validation import binary_target, check_weights
 from scorecard.exceptions import InputError
+from scorecard.validation import binary_target, check_weights
 
 
 def stump_split_candidates(

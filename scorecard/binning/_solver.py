@@ -16,7 +16,6 @@ lower it. Every merge the solver makes is one a constraint forced.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -24,10 +23,9 @@ import numpy as np
 from numba import njit
 
 from scorecard.exceptions import InputError
+from scorecard.options import TRENDS
 
-TRENDS = ("ascending", "descending", "auto", "peak", "valley", None)
 _TREND_CODES = {None: 0, "ascending": 1, "descending": 2, "peak": 3, "valley": 4}
-ZERO_CELL_PSEUDO_COUNT = 0.5
 # Bin-size thresholds are relaxed by this relative amount so that a bin of exactly the
 # requested share is not rejected by rounding in min_bin_size * total.
 _SIZE_RTOL = 1e-12
@@ -273,7 +271,7 @@ def _number(value: object, name: str) -> float:
     return number
 
 
-def _check_options(
+def check_merge_options(
     monotonic_trend: object,
     min_bin_size: object,
     min_goods: object,
@@ -393,7 +391,7 @@ def optimal_merge(
             f"goods and bads must have one count per pre-bin each; got {goods_array.shape[0]} "
             f"and {bads_array.shape[0]}."
         )
-    _check_options(monotonic_trend, min_bin_size, min_goods, min_bads, max_n_bins, max_pvalue)
+    check_merge_options(monotonic_trend, min_bin_size, min_goods, min_bads, max_n_bins, max_pvalue)
     n = goods_array.shape[0]
     if n == 0:
         return MergeResult(
@@ -437,104 +435,3 @@ def optimal_merge(
     _, starts, trend = best
     status = "trivial" if n == 1 else "optimal"
     return _result(goods_array, bads_array, starts, total_g, total_b, trend, status)
-
-
-# ----------------------------------------------------------------------------------------------
-# Plain-Python twin (tests): enumerate all 2^(n-1) contiguous partitions
-# ----------------------------------------------------------------------------------------------
-
-
-def _twin_step(left: tuple[float, float], right: tuple[float, float]) -> int:
-    """+1 rising, -1 falling, 0 equal event rate between two bins given as (goods, bads)."""
-    left_rate = left[1] * right[0]
-    right_rate = right[1] * left[0]
-    return (left_rate < right_rate) - (left_rate > right_rate)
-
-
-def _twin_shape_ok(trend: str | None, steps: list[int]) -> bool:
-    if trend is None:
-        return True
-    if 0 in steps:
-        return False
-    if trend == "ascending":
-        return all(s > 0 for s in steps)
-    if trend == "descending":
-        return all(s < 0 for s in steps)
-    first, second = (1, -1) if trend == "peak" else (-1, 1)
-    turn = next((k for k, s in enumerate(steps) if s == second), len(steps))
-    return all(s == first for s in steps[:turn]) and all(s == second for s in steps[turn:])
-
-
-def _twin_pvalue(left: tuple[float, float], right: tuple[float, float]) -> float:
-    (g1, b1), (g2, b2) = left, right
-    n1, n2 = g1 + b1, g2 + b2
-    denominator = n1 * n2 * (g1 + g2) * (b1 + b2)
-    if denominator <= 0:
-        return 1.0
-    statistic = (n1 + n2) * (g1 * b2 - b1 * g2) ** 2 / denominator
-    return math.erfc(math.sqrt(statistic / 2.0))
-
-
-def _brute_force_merge(
-    goods: object,
-    bads: object,
-    *,
-    total_goods: float | None = None,
-    total_bads: float | None = None,
-    monotonic_trend: str | None = "auto",
-    min_bin_size: float = 0.0,
-    min_goods: float = 1,
-    min_bads: float = 1,
-    max_n_bins: int | None = None,
-    max_pvalue: float | None = None,
-) -> MergeResult:
-    """Same contract as `optimal_merge`, by exhaustive search (n up to about 14)."""
-    goods_list = [float(v) for v in np.asarray(goods, dtype=np.float64)]
-    bads_list = [float(v) for v in np.asarray(bads, dtype=np.float64)]
-    n = len(goods_list)
-    if n == 0:
-        return optimal_merge(goods, bads, monotonic_trend=monotonic_trend)
-    total_g = float(sum(goods_list)) if total_goods is None else float(total_goods)
-    total_b = float(sum(bads_list)) if total_bads is None else float(total_bads)
-    min_rows = _min_rows(min_bin_size, total_g, total_b)
-    trends = ("ascending", "descending") if monotonic_trend == "auto" else (monotonic_trend,)
-
-    best_value, best_starts, best_trend = -math.inf, None, None
-    for trend in trends:
-        for cut_mask in itertools.product((False, True), repeat=n - 1):
-            starts = [0] + [k + 1 for k, cut in enumerate(cut_mask) if cut]
-            if max_n_bins is not None and len(starts) > max_n_bins:
-                continue
-            bins = []
-            for start, end in zip(starts, starts[1:] + [n]):
-                g = b = 0.0
-                for k in range(start, end):
-                    g += goods_list[k]
-                    b += bads_list[k]
-                bins.append((g, b))
-            if any(
-                g + b <= 0 or g < min_goods or b < min_bads or g + b < min_rows for g, b in bins
-            ):
-                continue
-            steps = [_twin_step(bins[k], bins[k + 1]) for k in range(len(bins) - 1)]
-            if not _twin_shape_ok(trend, steps):
-                continue
-            if max_pvalue is not None and any(
-                _twin_pvalue(bins[k], bins[k + 1]) > max_pvalue for k in range(len(bins) - 1)
-            ):
-                continue
-            value = 0.0
-            for g, b in bins:
-                if g == 0 or b == 0:
-                    g, b = g + ZERO_CELL_PSEUDO_COUNT, b + ZERO_CELL_PSEUDO_COUNT
-                p, q = g / total_g, b / total_b
-                value += (p - q) * math.log(p / q)
-            if value > best_value:
-                best_value, best_starts, best_trend = value, starts, trend
-
-    goods_array = np.asarray(goods)
-    bads_array = np.asarray(bads)
-    if best_starts is None:
-        return _result(goods_array, bads_array, [0], total_g, total_b, trends[0], "infeasible")
-    status = "trivial" if n == 1 else "optimal"
-    return _result(goods_array, bads_array, best_starts, total_g, total_b, best_trend, status)

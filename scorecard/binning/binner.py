@@ -16,298 +16,43 @@ or freeze the bins first.
 from __future__ import annotations
 
 import json
-import math
-import numbers
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils import ClassifierTags
 
-from scorecard import engine
-from scorecard._validation import binary_target, category_text, check_weights
-from scorecard.binning._prebin import stump_split_candidates
-from scorecard.binning._solver import TRENDS, _check_options, optimal_merge
-from scorecard.binning.prebinning import (
-    CATEGORICAL,
-    NUMERIC,
-    _category_codes,
-    characteristic_kind,
-    numeric_bin_labels,
+from scorecard.binning._columns import (
+    BinningWarning,
+    as_target_array,
+    check_target_given,
+    column_series,
+    has_mixed_types,
+    numeric_specials,
+    numeric_values,
+    resolve_kind,
+    warn_infinite,
+    warn_mixed,
 )
-from scorecard.binning.table import UNSEEN_LABEL, UNSEEN_POLICIES, BinningTable
-from scorecard.engine.mapping import map_codes, map_numeric
-from scorecard.exceptions import InputError, NotFittedError, SpecError
+from scorecard.binning._counting import categorical_counts, numeric_prebin_counts
+from scorecard.binning._fit import categorical_table, numeric_table
+from scorecard.binning._params import BINNER_CONSTRAINTS, check_binner_params, jsonable
+from scorecard.binning._transform import check_metric, transform_frame
+from scorecard.binning.table import BinningTable
+from scorecard.estimator import EstimatorMixin
+from scorecard.exceptions import InputError, SpecError
+from scorecard.options import NUMERIC
 from scorecard.stats import JeffreysResult
+from scorecard.validation import binary_target, check_weights
 
-__all__ = ["BinningWarning", "OptimalBinner"]
+__all__ = ["BinningWarning", "OptimalBinner", "jsonable"]
 
-DTYPES = ("auto", NUMERIC, CATEGORICAL)
-PREBINNINGS = ("quantile", "stumps")
-METRICS = ("woe", "bin", "label")
-OTHER_LABEL = "Other"
 JSON_FORMAT = "scorecard.OptimalBinner"
 JSON_VERSION = 1
-_MAX_LABEL_CATEGORIES = 5
-_MIXED_TYPES = ("mixed", "mixed-integer")
 
 
-class BinningWarning(UserWarning):
-    """Binning went ahead with documented behaviour the user should know about."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Parameters
-# ---------------------------------------------------------------------------------------------
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def check_binner_params(params: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """Validate OptimalBinner parameters; InputError messages start with `where`."""
-    p = dict(params)
-
-    def fail(message: str) -> None:
-        raise InputError(f"{where}: {message}")
-
-    if p["dtype"] not in DTYPES:
-        fail(f"dtype={p['dtype']!r} must be one of {', '.join(map(repr, DTYPES))}.")
-    if p["prebinning"] not in PREBINNINGS:
-        fail(f"prebinning={p['prebinning']!r} must be 'quantile' or 'stumps'.")
-    if not _is_int(p["max_n_prebins"]) or p["max_n_prebins"] < 2:
-        fail(f"max_n_prebins={p['max_n_prebins']!r} must be an integer >= 2.")
-    if not _is_int(p["n_rounds"]) or p["n_rounds"] < 1:
-        fail(f"n_rounds={p['n_rounds']!r} must be an integer >= 1.")
-    if p["monotonic_trend"] not in TRENDS:
-        fail(f"monotonic_trend={p['monotonic_trend']!r} must be one of {TRENDS}.")
-    try:
-        _check_options(p["monotonic_trend"], p["min_bin_size"], p["min_goods"], p["min_bads"],
-                       p["max_n_bins"], p["max_pvalue"])
-    except InputError as exc:
-        fail(str(exc))
-    specials = p["special_values"]
-    if specials is None:
-        specials = ()
-    if isinstance(specials, (str, bytes)) or not isinstance(specials, (Sequence, np.ndarray)):
-        fail(f"special_values={specials!r} must be a list of values, e.g. [-999].")
-    specials = tuple(v.item() if isinstance(v, np.generic) else v for v in specials)
-    if len(set(map(str, specials))) != len(specials):
-        fail(f"special_values={list(specials)!r} lists a value twice.")
-    p["special_values"] = specials
-    share = p["cat_min_share"]
-    if not isinstance(share, numbers.Real) or isinstance(share, bool) or not 0 <= share < 1:
-        fail(f"cat_min_share={share!r} must be a share of rows in [0, 1).")
-    if p["unseen"] not in UNSEEN_POLICIES:
-        fail(f"unseen={p['unseen']!r} must be one of {', '.join(map(repr, UNSEEN_POLICIES))}.")
-    if p["user_splits"] is not None:
-        try:
-            splits = np.asarray(p["user_splits"], dtype=np.float64)
-        except (TypeError, ValueError):
-            splits = None
-        if splits is None or splits.ndim != 1 or not np.all(np.isfinite(splits)):
-            fail(f"user_splits={p['user_splits']!r} must be a list of finite numbers (interior "
-                 "edges of numeric bins).")
-        p["user_splits"] = np.unique(splits)
-    if not isinstance(p["user_splits_fixed"], (bool, np.bool_)):
-        fail(f"user_splits_fixed={p['user_splits_fixed']!r} must be True or False.")
-    if p["user_splits_fixed"] and p["user_splits"] is None:
-        fail("user_splits_fixed=True needs user_splits.")
-    level = p["level"]
-    if not isinstance(level, numbers.Real) or isinstance(level, bool) or not 0 < level < 1:
-        fail(f"level={level!r} must be strictly between 0 and 1.")
-    if p["name"] is not None and not isinstance(p["name"], str):
-        fail(f"name={p['name']!r} must be a string or None.")
-    return p
-
-
-# ---------------------------------------------------------------------------------------------
-# Columns: conversion at the door
-# ---------------------------------------------------------------------------------------------
-
-
-def reject_unsupported(data: object, what: str) -> None:
-    """InputError for inputs no binner takes: None, sparse matrices, complex numbers."""
-    if data is None:
-        raise InputError(f"{what} is None; pass the data to bin.")
-    if sp.issparse(data):
-        raise InputError(
-            f"{what} is a sparse matrix: sparse input is not supported; pass a dense array or a "
-            "DataFrame (binning needs every value, zeros included)."
-        )
-    dtype = getattr(data, "dtype", None)
-    if dtype is not None and getattr(dtype, "kind", None) == "c":
-        raise InputError(f"Complex data not supported: {what} must hold real numbers or text.")
-
-
-def check_target_given(y: object, owner: str) -> None:
-    if y is None:
-        raise InputError(
-            f"{owner} requires y to be passed, but the target y is None: pass the binary target "
-            "(1 = bad)."
-        )
-
-
-def as_target_array(y: object) -> object:
-    """y as something `binary_target` reads: Series and arrays as they are, else np.asarray."""
-    return y if isinstance(y, (pd.Series, np.ndarray)) else np.asarray(y)
-
-
-def column_series(x: object, what: str = "x") -> pd.Series:
-    """One characteristic as a Series: a Series, a 1-D array-like, or a single-column 2-D one."""
-    reject_unsupported(x, what)
-    if isinstance(x, pd.Series):
-        return x
-    if isinstance(x, pd.DataFrame):
-        if x.shape[1] != 1:
-            raise InputError(
-                f"{what} must be one characteristic; got a DataFrame with {x.shape[1]} columns. "
-                "Use BinningProcess for several."
-            )
-        return x.iloc[:, 0]
-    arr = np.asarray(x)
-    if arr.dtype.kind == "c":
-        raise InputError(f"Complex data not supported: {what} must hold real numbers or text.")
-    if arr.ndim == 2 and arr.shape[1] == 0:
-        raise InputError(
-            f"{what} has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required."
-        )
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise InputError(
-            f"{what} must be one characteristic (1-D, or 2-D with one column); got shape "
-            f"{arr.shape}. Use BinningProcess for several."
-        )
-    return pd.Series(arr)
-
-
-def numeric_values(series: pd.Series, name: str, *, fitted: bool = False) -> np.ndarray:
-    """float64 values of a numeric characteristic (NaN = missing); InputError naming the column."""
-    dtype = series.dtype
-    if dtype == np.float64:
-        return series.to_numpy()
-    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
-        return series.to_numpy(dtype=np.float64, na_value=np.nan)
-    converted = pd.to_numeric(series.astype(object), errors="coerce")
-    bad = converted.isna() & series.notna()
-    if bad.any():
-        example = series[bad].iloc[0]
-        when = "was numeric when fitted but" if fitted else "is binned as numeric but"
-        raise InputError(
-            f"column {name!r} {when} holds non-numeric values such as {example!r} (dtype "
-            f"{dtype}). Pass numbers (NaN for missing), or bin it as categorical."
-        )
-    return converted.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def has_mixed_types(series: pd.Series) -> bool:
-    """True for an object column that mixes text with numbers or other types."""
-    return series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) in _MIXED_TYPES
-
-
-def warn_mixed(name: str) -> None:
-    warnings.warn(
-        f"column {name!r} mixes types (e.g. text and numbers); it is binned as categorical text, "
-        "so 1 and '1' are the same category. Clean the column to silence this warning.",
-        BinningWarning,
-        stacklevel=4,
-    )
-
-
-def resolve_kind(series: pd.Series, dtype: str) -> str:
-    return characteristic_kind(series) if dtype == "auto" else dtype
-
-
-def encode_categories(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Codes (-1 = missing) and the sorted category texts of a categorical characteristic."""
-    return _category_codes(category_text(series))
-
-
-# ---------------------------------------------------------------------------------------------
-# Pre-binning helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def stump_edges(
-    values: np.ndarray,
-    label: np.ndarray,
-    weights: np.ndarray | None,
-    special_values: Sequence[float],
-    params: Mapping[str, Any],
-) -> np.ndarray:
-    """Candidate edges from boosted depth-1 stumps on the finite, non-special values.
-
-    min_child_weight is set so each side of every stump holds about min_bin_size of the rows:
-    a row's logistic hessian is w * r * (1 - r) at the event rate r, so it is
-    min_bin_size * W * r * (1 - r) for total weight W.
-    """
-    keep = np.isfinite(values)
-    if len(special_values):
-        keep &= ~np.isin(values, np.asarray(special_values, dtype=np.float64))
-    y = label[keep]
-    if y.size < 2 or y.min() == y.max():
-        return np.zeros(0, dtype=np.float64)
-    w_all = np.ones(values.shape[0]) if weights is None else weights
-    total = float(w_all.sum())
-    rate = float(np.dot(w_all, label) / total) if total > 0 else 0.5
-    min_child_weight = float(params["min_bin_size"]) * total * rate * (1.0 - rate)
-    return stump_split_candidates(
-        values[keep], y, sample_weight=None if weights is None else weights[keep],
-        n_rounds=int(params["n_rounds"]), min_child_weight=min_child_weight,
-    )
-
-
-def _group_label(names: Sequence[str], n_rare: int) -> str:
-    shown = list(names[:_MAX_LABEL_CATEGORIES])
-    more = len(names) - len(shown)
-    if n_rare:
-        shown.append(f"{OTHER_LABEL} ({n_rare} rare)")
-    if more > 0:
-        shown.append(f"... (+{more} more)")
-    return ", ".join(shown) if shown else OTHER_LABEL
-
-
-def _check_totals(counts: np.ndarray, name: str) -> None:
-    goods, bads = counts[:, 0].sum(), counts[:, 1].sum()
-    if not (goods > 0 and bads > 0):
-        side = "goods (y=0)" if not goods > 0 else "bads (y=1)"
-        raise InputError(
-            f"column {name!r}: the {side} have zero total weight; sample_weight must give both "
-            "classes some weight."
-        )
-
-
-def _constraints(p: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    out = {
-        key: p[key]
-        for key in ("monotonic_trend", "min_bin_size", "min_goods", "min_bads", "max_n_bins",
-                    "max_pvalue")
-    }
-    out = {k: (v.item() if isinstance(v, np.generic) else v) for k, v in out.items()}
-    if kind == NUMERIC:
-        out["prebinning"] = "user_splits" if p["user_splits"] is not None else p["prebinning"]
-        if p["prebinning"] == "quantile" and p["user_splits"] is None:
-            out["max_n_prebins"] = int(p["max_n_prebins"])
-        if p["prebinning"] == "stumps" and p["user_splits"] is None:
-            out["n_rounds"] = int(p["n_rounds"])
-        out["user_splits_fixed"] = bool(p["user_splits_fixed"])
-    else:
-        out["cat_min_share"] = float(p["cat_min_share"])
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# The estimator
-# ---------------------------------------------------------------------------------------------
-
-
-class OptimalBinner(TransformerMixin, BaseEstimator):
+class OptimalBinner(EstimatorMixin, TransformerMixin, BaseEstimator):
     """Exact optimal binning of one characteristic against a binary target.
 
     Parameters
@@ -408,27 +153,9 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
         self.level = level
         self.name = name
 
-    # ------------------------------------------------------------------ sklearn plumbing
-
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.target_tags.required = True
-        # The target must be binary: this is what ClassifierTags(multi_class=False) declares,
-        # and it makes scikit-learn's estimator checks pass a binary y.
-        tags.classifier_tags = ClassifierTags(multi_class=False)
-        return tags
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "table_")
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "table_"):
-            raise NotFittedError(
-                f"This {type(self).__name__} is not fitted yet; call fit(x, y) first."
-            )
+    _fitted_attribute = "table_"
+    _fit_call = "fit(x, y)"
+    _parameter_constraints = BINNER_CONSTRAINTS
 
     # ------------------------------------------------------------------ fit
 
@@ -446,14 +173,14 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
         self._reset_input_info(x)
         if kind == NUMERIC:
             values = numeric_values(series, name)
-            specials = _numeric_specials(params["special_values"], name)
+            specials = numeric_specials(params["special_values"], name)
             if np.isinf(values).any():
-                _warn_infinite([name])
-            edges = numeric_prebin_edges(values, label, weights, specials, params, name)
-            counts = engine.count_numeric(
-                values.reshape(-1, 1), [edges], label, special_values=[specials], weights=weights
-            )[0]
-            self._fit_numeric_counts(params, name, edges, counts, specials)
+                warn_infinite([name])
+            edges, counts = numeric_prebin_counts(
+                values.reshape(-1, 1), [specials], [params], label, weights
+            )
+            table = numeric_table(params, name, edges[0], counts[0], specials)
+            self._set_fitted(table, edges[0])
         else:
             if params["user_splits"] is not None:
                 raise InputError(
@@ -462,13 +189,19 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
                 )
             if has_mixed_types(series):
                 warn_mixed(name)
-            codes, categories = encode_categories(series)
-            counts = engine.count_codes(
-                codes.reshape(-1, 1), [np.arange(len(categories), dtype=np.int64)],
-                [len(categories)], label, weights=weights,
-            )[0]
-            self._fit_categorical_counts(params, name, categories, counts)
+            categories, counts = categorical_counts(series.to_frame("x"), ["x"], label, weights)
+            self._set_fitted(categorical_table(params, name, categories[0], counts[0]), None)
         return self
+
+    @classmethod
+    def from_table(cls, table: BinningTable, prebin_splits: np.ndarray | None = None,
+                   **params: Any) -> OptimalBinner:
+        """A fitted binner from its binning table (as BinningProcess builds them): it transforms
+        with the table; `params` are the binner's parameters, recorded as given."""
+        binner = cls(**params)
+        binner._set_fitted(table, prebin_splits)
+        binner.n_features_in_ = 1
+        return binner
 
     def _reset_input_info(self, x: object) -> None:
         self.n_features_in_ = 1
@@ -476,160 +209,6 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
             self.feature_names_in_ = np.asarray(x.columns, dtype=object)
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-
-    def _fit_numeric_counts(
-        self,
-        params: Mapping[str, Any],
-        name: str,
-        prebin_edges: np.ndarray,
-        counts: np.ndarray,
-        specials: Sequence[float],
-    ) -> None:
-        """Finish a numeric fit from the pre-bin count table (engine layout)."""
-        _check_totals(counts, name)
-        n_numeric = prebin_edges.shape[0] + 1
-        numeric = counts[:n_numeric]
-        total_goods, total_bads = counts[:, 0].sum(), counts[:, 1].sum()
-        notes: list[str] = []
-        if params["user_splits_fixed"]:
-            edges, merged, status, trend = prebin_edges, numeric, "fixed", None
-        elif numeric.sum() == 0:
-            edges = np.zeros(0, dtype=np.float64)
-            merged = numeric.sum(axis=0, keepdims=True)
-            status, trend = "empty", None
-            notes.append("no non-missing, non-special value: one empty numeric bin")
-        else:
-            result = optimal_merge(
-                numeric[:, 0], numeric[:, 1], total_goods=total_goods, total_bads=total_bads,
-                monotonic_trend=params["monotonic_trend"], min_bin_size=params["min_bin_size"],
-                min_goods=params["min_goods"], min_bads=params["min_bads"],
-                max_n_bins=params["max_n_bins"], max_pvalue=params["max_pvalue"],
-            )
-            edges = prebin_edges[result.splits - 1]
-            merged = np.column_stack([result.goods, result.bads]).astype(counts.dtype)
-            status, trend = result.status, result.trend
-        final = np.vstack([merged, counts[n_numeric:]])
-        n_final = edges.shape[0] + 1
-        kinds = ["interval"] * n_final + ["missing"] + ["special"] * len(specials)
-        table = BinningTable.from_counts(
-            name=name, dtype=NUMERIC, labels=numeric_bin_labels(edges, specials), kinds=kinds,
-            counts=final, level=params["level"], trend=trend, status=status,
-            constraints=_constraints(params, NUMERIC), missing_bin=n_final, splits=edges,
-            special_values=tuple(float(v) for v in specials), unseen=params["unseen"],
-            unseen_bin=-1, notes=notes,
-        )
-        self._set_fitted(table, prebin_edges)
-        _warn_fit_outcome(table, int(np.count_nonzero(counts.sum(axis=1))))
-
-    def _fit_categorical_counts(
-        self,
-        params: Mapping[str, Any],
-        name: str,
-        categories: Sequence[str],
-        counts: np.ndarray,
-    ) -> None:
-        """Finish a categorical fit from per-category counts (categories, then missing)."""
-        _check_totals(counts, name)
-        n_cats = len(categories)
-        per_category = counts[:n_cats]
-        missing_counts = counts[n_cats:]
-        specials = _category_specials(params["special_values"])
-        position = {c: i for i, c in enumerate(categories)}
-        special_rows = [position.get(s) for s in specials]
-        is_special = np.zeros(n_cats, dtype=bool)
-        is_special[[i for i in special_rows if i is not None]] = True
-        total_rows = float(counts.sum())
-        shares = per_category.sum(axis=1) / total_rows
-        rare = (shares < params["cat_min_share"]) & ~is_special
-        kept = np.flatnonzero(~rare & ~is_special)
-        n_rare = int(rare.sum())
-        notes: list[str] = []
-        if n_rare:
-            notes.append(f"{n_rare} categories below cat_min_share pooled into '{OTHER_LABEL}'")
-            if n_rare >= 100:
-                warnings.warn(
-                    f"column {name!r} has {n_cats} categories; {n_rare} with less than "
-                    f"{params['cat_min_share']:.2%} of the rows each were pooled into "
-                    f"'{OTHER_LABEL}'.",
-                    BinningWarning,
-                    stacklevel=3,
-                )
-        # Pre-bins: one per kept category (its index), plus the pooled rare ones (-1).
-        members = [int(i) for i in kept]
-        pre_counts = [per_category[i] for i in kept]
-        if n_rare:
-            members.append(-1)
-            pre_counts.append(per_category[rare].sum(axis=0))
-        pre = np.array(pre_counts, dtype=counts.dtype).reshape(-1, 2)
-        totals = pre.sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rate = np.where(totals > 0, pre[:, 1] / totals, np.inf)
-        sort_names = [OTHER_LABEL if m < 0 else categories[m] for m in members]
-        order = sorted(range(len(members)), key=lambda j: (rate[j], sort_names[j]))
-        pre = pre[order]
-        members = [members[j] for j in order]
-        trend_param = None if params["monotonic_trend"] is None else "ascending"
-        if len(members) == 0:
-            starts = np.zeros(0, dtype=np.int64)
-            merged = np.zeros((0, 2), dtype=counts.dtype)
-            status, trend = "empty", None
-            notes.append("no non-missing, non-special category")
-        else:
-            result = optimal_merge(
-                pre[:, 0], pre[:, 1], total_goods=counts[:, 0].sum(),
-                total_bads=counts[:, 1].sum(), monotonic_trend=trend_param,
-                min_bin_size=params["min_bin_size"], min_goods=params["min_goods"],
-                min_bads=params["min_bads"], max_n_bins=params["max_n_bins"],
-                max_pvalue=params["max_pvalue"],
-            )
-            starts = np.concatenate([[0], result.splits]).astype(np.int64)
-            merged = np.column_stack([result.goods, result.bads]).astype(counts.dtype)
-            status, trend = result.status, result.trend
-        n_groups = merged.shape[0]
-        bounds = [*starts.tolist(), len(members)]
-        category_bins: dict[str, int] = {}
-        labels: list[str] = []
-        other_bin = -1
-        for b in range(n_groups):
-            names: list[str] = []
-            group_rare = 0
-            for m in members[bounds[b] : bounds[b + 1]]:
-                if m < 0:
-                    other_bin, group_rare = b, n_rare
-                    category_bins.update((categories[i], b) for i in np.flatnonzero(rare))
-                else:
-                    category_bins[categories[m]] = b
-                    names.append(categories[m])
-            labels.append(_group_label(names, group_rare))
-        missing_bin = n_groups
-        special_counts = np.zeros((len(specials), 2), dtype=counts.dtype)
-        for s, row in enumerate(special_rows):
-            category_bins[specials[s]] = missing_bin + 1 + s  # seen in fit or not
-            if row is not None:
-                special_counts[s] = per_category[row]
-        final = np.vstack([merged, missing_counts, special_counts])
-        labels.append("Missing")
-        labels.extend(f"Special {s}" for s in specials)
-        kinds = ["categories"] * n_groups + ["missing"] + ["special"] * len(specials)
-        unseen = params["unseen"]
-        if unseen == "missing":
-            unseen_bin = missing_bin
-        elif unseen == "other":
-            unseen_bin = other_bin if other_bin >= 0 else missing_bin
-        else:
-            unseen_bin = -1
-        ordered_map = {c: category_bins[c] for c in (*categories, *specials)}
-        table = BinningTable.from_counts(
-            name=name, dtype=CATEGORICAL, labels=labels, kinds=kinds, counts=final,
-            level=params["level"], trend=trend, status=status,
-            constraints=_constraints(params, CATEGORICAL), missing_bin=missing_bin,
-            categories=ordered_map, special_values=specials, unseen=unseen,
-            unseen_bin=unseen_bin, notes=notes,
-        )
-        self._set_fitted(table, None)
-        parts = (pre, missing_counts, special_counts)
-        n_nonempty_prebins = sum(int(np.count_nonzero(part.sum(axis=1))) for part in parts)
-        _warn_fit_outcome(table, n_nonempty_prebins, all_rare=n_rare > 0 and kept.size == 0)
 
     def _set_fitted(self, table: BinningTable, prebin_edges: np.ndarray | None) -> None:
         self.table_ = table
@@ -660,7 +239,7 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
         self._check_fitted()
         check_metric(metric)
         series = column_series(x)
-        out, n_unseen = transform_columns([self.table_], [series], metric)
+        out, n_unseen = transform_frame(series.to_frame("x"), ["x"], [self.table_], metric)
         self.unseen_count_ = n_unseen[0]
         two_d = isinstance(x, pd.DataFrame) or (not isinstance(x, pd.Series) and np.ndim(x) == 2)
         return out if two_d else out[:, 0]
@@ -677,7 +256,8 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ JSON
 
-    def _to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The fitted binner as plain JSON data (what `to_json` writes)."""
         self._check_fitted()
         return {
             "format": JSON_FORMAT,
@@ -690,7 +270,8 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
         }
 
     @classmethod
-    def _from_dict(cls, data: Mapping[str, Any]) -> OptimalBinner:
+    def from_dict(cls, data: Mapping[str, Any]) -> OptimalBinner:
+        """Inverse of `to_dict`; SpecError for anything else."""
         if data.get("format") != JSON_FORMAT or data.get("version") != JSON_VERSION:
             raise SpecError(
                 f"not an {cls.__name__} document (format {data.get('format')!r}, version "
@@ -710,7 +291,7 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
 
     def to_json(self) -> str:
         """The fitted binner as JSON (no pickle): parameters and binning table."""
-        return json.dumps(self._to_dict(), allow_nan=False)
+        return json.dumps(self.to_dict(), allow_nan=False)
 
     @classmethod
     def from_json(cls, text: str) -> OptimalBinner:
@@ -721,220 +302,4 @@ class OptimalBinner(TransformerMixin, BaseEstimator):
             raise SpecError(f"not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise SpecError("an OptimalBinner document must be a JSON object.")
-        return cls._from_dict(data)
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared by OptimalBinner and BinningProcess
-# ---------------------------------------------------------------------------------------------
-
-
-def jsonable(value: Any) -> Any:
-    """Parameters as plain JSON values: tuples and arrays to lists, numpy scalars to Python."""
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        raise SpecError(f"cannot store the non-finite parameter value {value!r} in JSON.")
-    return value
-
-
-def check_metric(metric: object) -> None:
-    if metric not in METRICS:
-        raise InputError(f"metric={metric!r} must be one of {', '.join(map(repr, METRICS))}.")
-
-
-def _numeric_specials(values: Sequence[Any], name: str) -> tuple[float, ...]:
-    try:
-        specials = tuple(float(v) for v in values)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"column {name!r}: special_values={list(values)!r} must be numbers for a numeric "
-            "characteristic."
-        ) from None
-    if any(math.isnan(v) for v in specials):
-        raise InputError(f"column {name!r}: special_values contains NaN; NaN is the missing bin.")
-    if len(set(specials)) != len(specials):
-        raise InputError(f"column {name!r}: special_values lists a value twice.")
-    return specials
-
-
-def _category_specials(values: Sequence[Any]) -> tuple[str, ...]:
-    """Special values of a categorical characteristic as category texts (as `category_text`)."""
-    if not len(values):
-        return ()
-    return tuple(str(v) for v in category_text(pd.Series(list(values))))
-
-
-def numeric_prebin_edges(
-    values: np.ndarray,
-    label: np.ndarray,
-    weights: np.ndarray | None,
-    specials: Sequence[float],
-    params: Mapping[str, Any],
-    name: str,
-) -> np.ndarray:
-    """Pre-bin edges of one numeric characteristic: user splits, stumps or quantiles."""
-    if params["user_splits"] is not None:
-        return np.asarray(params["user_splits"], dtype=np.float64)
-    if params["prebinning"] == "stumps":
-        return stump_edges(values, label, weights, specials, params)
-    return engine.quantile_edges(values, params["max_n_prebins"], special_values=specials)
-
-
-def _warn_infinite(names: Sequence[str]) -> None:
-    warnings.warn(
-        f"column(s) {', '.join(map(repr, names))} contain infinite values: -inf goes to the first "
-        "bin and +inf to the last. Declare them as special values to give them their own bins.",
-        BinningWarning,
-        stacklevel=4,
-    )
-
-
-def _warn_fit_outcome(
-    table: BinningTable, n_nonempty_prebins: int, all_rare: bool = False
-) -> None:
-    if table.n_nonempty_bins < 2:
-        if table.status == "empty":
-            what = "has no non-missing value"
-        elif all_rare:
-            what = f"has only rare categories, all pooled into '{OTHER_LABEL}'"
-        elif n_nonempty_prebins < 2:
-            what = "is constant (a single non-empty bin)"
-        else:
-            what = "was merged into a single bin by the constraints (trend, sizes, counts)"
-        warnings.warn(
-            f"column {table.name!r} {what}: its IV is 0, it carries no information and is never "
-            "selected by BinningProcess.",
-            BinningWarning,
-            stacklevel=4,
-        )
-    elif table.status == "infeasible":
-        warnings.warn(
-            f"column {table.name!r}: no binning meets the constraints (min_bin_size, min_goods, "
-            "min_bads, max_pvalue, trend); its pre-bins were merged into one bin.",
-            BinningWarning,
-            stacklevel=4,
-        )
-
-
-def _bin_values(table: BinningTable, metric: str) -> np.ndarray:
-    """Per-bin output for the map kernels; categorical tables get one extra 'Unseen' slot."""
-    n = table.n_bins
-    if metric == "woe":
-        values = table.transform_woe
-        extra = 0.0
-    else:
-        values = np.arange(n, dtype=np.float64)
-        extra = -1.0 if metric == "bin" else float(n)
-    if table.dtype == CATEGORICAL:
-        values = np.append(values, extra)
-    return np.ascontiguousarray(values, dtype=np.float64)
-
-
-def category_codes_for(
-    table: BinningTable, series: pd.Series
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Codes of `series` against the fitted categories, the code -> bin map and the unseen count.
-
-    Code -1 is missing, codes 0..n-1 the fitted categories (in `table.categories` order), and
-    code n every unseen category; the map sends it to the unseen bin (or the extra 'Unseen'
-    slot for unseen="zero").
-    """
-    fitted = list(table.categories or {})
-    text = category_text(series)
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    n = len(fitted)
-    lookup = pd.Index(fitted, dtype=object).get_indexer(np.asarray(uniques, dtype=object))
-    unseen_uniques = lookup < 0
-    n_unseen = 0
-    if unseen_uniques.any():
-        lookup = np.where(unseen_uniques, n, lookup)
-        unseen_rows = np.isin(codes, np.flatnonzero(unseen_uniques))
-        n_unseen = int(unseen_rows.sum())
-        if table.unseen == "error":
-            examples = [str(u) for u in np.asarray(uniques, dtype=object)[unseen_uniques][:5]]
-            raise InputError(
-                f"column {table.name!r} has {n_unseen} row(s) with categories not seen in fit "
-                f"(e.g. {', '.join(map(repr, examples))}); refit, or choose unseen='missing', "
-                "'other' or 'zero'."
-            )
-    mapped = np.where(codes < 0, -1, lookup[np.maximum(codes, 0)] if lookup.size else -1)
-    code_to_bin = np.empty(n + 1, dtype=np.int64)
-    code_to_bin[:n] = list(table.categories.values()) if n else []
-    code_to_bin[n] = table.unseen_bin if table.unseen_bin >= 0 else table.n_bins
-    return mapped.astype(np.int64), code_to_bin, n_unseen
-
-
-def map_numeric_tables(
-    matrix: np.ndarray, tables: Sequence[BinningTable], metric: str
-) -> np.ndarray:
-    """Per-bin values (see `finish_metric`) of numeric columns, one fused pass: (n, f) float64."""
-    return map_numeric(
-        matrix, [t.splits for t in tables], [_bin_values(t, metric) for t in tables],
-        [t.special_values for t in tables],
-    )
-
-
-def map_categorical_tables(
-    columns: Sequence[pd.Series], tables: Sequence[BinningTable], metric: str
-) -> tuple[np.ndarray, list[int]]:
-    """Per-bin values of categorical columns in one pass, and the unseen count per column."""
-    n_rows = len(columns[0])
-    codes = np.empty((n_rows, len(tables)), dtype=np.int64, order="F")
-    maps, unseen = [], []
-    for j, (table, series) in enumerate(zip(tables, columns)):
-        codes[:, j], code_map, n_unseen = category_codes_for(table, series)
-        maps.append(code_map)
-        unseen.append(n_unseen)
-    out = map_codes(
-        codes, maps, [t.missing_bin for t in tables], [_bin_values(t, metric) for t in tables]
-    )
-    return out, unseen
-
-
-def finish_metric(out: np.ndarray, tables: Sequence[BinningTable], metric: str) -> np.ndarray:
-    """The mapped values as the metric's output: WoE float64, bin int64, or label object."""
-    if metric == "bin":
-        return out.astype(np.int64)
-    if metric == "label":
-        labelled = np.empty(out.shape, dtype=object)
-        for f, table in enumerate(tables):
-            names = np.asarray([*table.labels, UNSEEN_LABEL], dtype=object)
-            labelled[:, f] = names[out[:, f].astype(np.int64)]
-        return labelled
-    return out
-
-
-def transform_columns(
-    tables: Sequence[BinningTable], columns: Sequence[pd.Series], metric: str
-) -> tuple[np.ndarray, list[int]]:
-    """Transform characteristics given as Series: (n_rows, n_features) output, unseen counts."""
-    n_features = len(tables)
-    n_rows = len(columns[0])
-    numeric = [f for f in range(n_features) if tables[f].dtype == NUMERIC]
-    categorical = [f for f in range(n_features) if tables[f].dtype == CATEGORICAL]
-    unseen = [0] * n_features
-    out = np.empty((n_rows, n_features), dtype=np.float64, order="F")
-    if numeric:
-        arrays = [numeric_values(columns[f], tables[f].name, fitted=True) for f in numeric]
-        out[:, numeric] = map_numeric_tables(_stack(arrays, n_rows), [tables[f] for f in numeric],
-                                             metric)
-    if categorical:
-        values, counts = map_categorical_tables(
-            [columns[f] for f in categorical], [tables[f] for f in categorical], metric
-        )
-        out[:, categorical] = values
-        for f, n_unseen in zip(categorical, counts):
-            unseen[f] = n_unseen
-    return finish_metric(out, tables, metric), unseen
-
-
-def _stack(arrays: Sequence[np.ndarray], n_rows: int) -> np.ndarray:
-    matrix = np.empty((n_rows, len(arrays)), dtype=np.float64, order="F")
-    for j, a in enumerate(arrays):
-        matrix[:, j] = a
-    return matrix
+        return cls.from_dict(data)

@@ -13,28 +13,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scorecard import engine, stats
-from scorecard._validation import binary_target, category_text, check_weights, require_columns
+from scorecard import stats
+from scorecard.binning._columns import characteristic_kind, numeric_matrix, numeric_specials
+from scorecard.binning._counting import categorical_counts, numeric_prebin_counts
+from scorecard.binning.table import numeric_bin_labels
 from scorecard.exceptions import InputError
+from scorecard.options import CATEGORICAL, NUMERIC
+from scorecard.validation import binary_target, check_weights, require_columns
 
-NUMERIC, CATEGORICAL = "numeric", "categorical"
-
-
-def characteristic_kind(series: pd.Series) -> str:
-    """Numeric for real or integer dtypes, categorical for strings, categories and booleans."""
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-        return CATEGORICAL
-    return NUMERIC
-
-
-def numeric_bin_labels(edges: np.ndarray, special_values: Sequence[float]) -> list[str]:
-    """Human-readable labels for the engine's numeric bin layout."""
-    bounds = ["-inf", *(f"{e:.6g}" for e in edges), "inf"]
-    labels = [f"[{lo}, {hi})" for lo, hi in zip(bounds[:-1], bounds[1:])]
-    labels.append("Missing")
-    labels.extend(f"Special {v:g}" for v in special_values)
-    return labels
+__all__ = [
+    "CATEGORICAL",
+    "NUMERIC",
+    "IVReport",
+    "PrebinnedCharacteristic",
+    "characteristic_kind",
+    "iv_report",
+    "numeric_bin_labels",
+    "prebin_frame",
+]
 
 
 @dataclass(frozen=True)
@@ -50,20 +46,6 @@ class PrebinnedCharacteristic:
     special_values: tuple[float, ...] = field(default_factory=tuple)
 
 
-def _numeric_matrix(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    matrix = np.empty((len(frame), len(columns)), dtype=np.float64, order="F")
-    for j, name in enumerate(columns):
-        matrix[:, j] = frame[name].to_numpy(dtype=np.float64, na_value=np.nan)
-    return matrix
-
-
-def _category_codes(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Integer codes (-1 = missing) and category labels sorted as text (mixed types allowed)."""
-    as_text = category_text(series)
-    codes, uniques = pd.factorize(as_text, sort=True, use_na_sentinel=True)
-    return codes.astype(np.int64), tuple(str(u) for u in uniques)
-
-
 def prebin_frame(
     frame: pd.DataFrame,
     label: np.ndarray,
@@ -74,7 +56,11 @@ def prebin_frame(
     weights: np.ndarray | None = None,
     seed: int = 0,
 ) -> list[PrebinnedCharacteristic]:
-    """Pre-bin `columns` of `frame` and count label 0/1 rows per bin in one pass per kind."""
+    """Pre-bin `columns` of `frame` and count label 0/1 rows per bin in one pass per kind.
+
+    Columns are read, coded and counted exactly as `BinningProcess` does before it merges
+    (quantile pre-binning with `n_bins` bins), so the IV report and the binning agree.
+    """
     special_values = dict(special_values or {})
     unknown = sorted(set(special_values) - set(columns))
     if unknown:
@@ -88,25 +74,19 @@ def prebin_frame(
         )
     result: dict[str, PrebinnedCharacteristic] = {}
     if numeric:
-        matrix = _numeric_matrix(frame, numeric)
-        specials = [tuple(float(v) for v in special_values.get(c, ())) for c in numeric]
-        edges = engine.quantile_edges_many(matrix, n_bins, special_values=specials, seed=seed)
-        counts = engine.count_numeric(
-            matrix, edges, label, special_values=specials, weights=weights
+        matrix = numeric_matrix(frame, numeric, fitted=False)
+        specials = [numeric_specials(special_values.get(c, ()), c) for c in numeric]
+        quantile = {"user_splits": None, "prebinning": "quantile", "max_n_prebins": n_bins}
+        edges, counts = numeric_prebin_counts(
+            matrix, specials, [quantile] * len(numeric), label, weights, seed=seed
         )
         for name, e, s, c in zip(numeric, edges, specials, counts):
             result[name] = PrebinnedCharacteristic(
                 name, NUMERIC, tuple(numeric_bin_labels(e, s)), c, edges=e, special_values=s
             )
     if categorical:
-        encoded = [_category_codes(frame[c]) for c in categorical]
-        codes = np.empty((len(frame), len(categorical)), dtype=np.int64, order="F")
-        for j, (c, _) in enumerate(encoded):
-            codes[:, j] = c
-        maps = [np.arange(len(cats), dtype=np.int64) for _, cats in encoded]
-        missing = [len(cats) for _, cats in encoded]
-        counts = engine.count_codes(codes, maps, missing, label, weights=weights)
-        for name, (_, cats), c in zip(categorical, encoded, counts):
+        categories, counts = categorical_counts(frame, categorical, label, weights)
+        for name, cats, c in zip(categorical, categories, counts):
             result[name] = PrebinnedCharacteristic(
                 name, CATEGORICAL, (*cats, "Missing"), c, categories=cats
             )

@@ -14,8 +14,6 @@ ranking, or fit the process on a training split and recompute the tables on hold
 from __future__ import annotations
 
 import json
-import numbers
-import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -23,37 +21,39 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils import ClassifierTags
 
-from scorecard import engine, stats
-from scorecard._validation import binary_target, check_weights, require_columns
-from scorecard.binning.binner import (
-    OptimalBinner,
-    _numeric_specials,
+from scorecard.binning._columns import (
     as_target_array,
     check_target_given,
-    reject_unsupported,
-    _warn_infinite,
-    check_binner_params,
-    check_metric,
-    encode_categories,
-    finish_metric,
     has_mixed_types,
-    jsonable,
-    map_categorical_tables,
-    map_numeric_tables,
-    numeric_values,
+    input_frame,
+    numeric_matrix,
+    numeric_specials,
+    require_features,
     resolve_kind,
-    stump_edges,
+    warn_infinite,
     warn_mixed,
 )
-from scorecard.binning.prebinning import CATEGORICAL, NUMERIC
-from scorecard.exceptions import InputError, NotFittedError, SpecError
+from scorecard.binning._counting import categorical_counts, numeric_prebin_counts
+from scorecard.binning._fit import categorical_table, numeric_table
+from scorecard.binning._params import BINNER_CONSTRAINTS, check_binner_params, jsonable
+from scorecard.binning._selection import (
+    SELECTION_CRITERIA,
+    check_selection,
+    select,
+    summary_table,
+)
+from scorecard.binning._transform import check_metric, transform_frame
+from scorecard.binning.binner import OptimalBinner
+from scorecard.estimator import EstimatorMixin
+from scorecard.exceptions import InputError, SpecError
+from scorecard.options import CATEGORICAL, NUMERIC
+from scorecard.parameters import Integral
+from scorecard.threads import engine_threads
+from scorecard.validation import binary_target, check_weights, require_columns
 
 __all__ = ["BinningProcess", "SELECTION_CRITERIA"]
 
-SELECTION_CRITERIA = ("iv", "iv_se", "iv_ci_low", "iv_ci_high", "p_value", "q_value", "n_bins")
-"""Summary columns a `selection` may bound with {"min": ..., "max": ...}."""
 
 JSON_FORMAT = "scorecard.BinningProcess"
 JSON_VERSION = 1
@@ -66,81 +66,7 @@ _SHARED_PARAMS = (
 _BINNER_PARAMS = frozenset(OptimalBinner().get_params()) - {"name"}
 
 
-def _input_frame(X: object, what: str = "X") -> tuple[pd.DataFrame, list[str], bool]:
-    """X as a DataFrame with string column names; also the names and whether X had them."""
-    reject_unsupported(X, what)
-    if isinstance(X, pd.DataFrame):
-        named = all(isinstance(c, str) for c in X.columns)
-        names = [str(c) for c in X.columns] if named else [f"x{i}" for i in range(X.shape[1])]
-        if len(set(names)) != len(names):
-            duplicated = sorted({n for n in names if names.count(n) > 1})
-            raise InputError(f"{what} has duplicated column names {duplicated}; make them unique.")
-        return (X if named else X.set_axis(names, axis=1)), names, named
-    arr = np.asarray(X)
-    if arr.dtype.kind == "c":
-        raise InputError(f"Complex data not supported: {what} must hold real numbers or text.")
-    if arr.ndim != 2:
-        raise InputError(
-            f"{what} must be 2-D (rows x characteristics); got shape {arr.shape}. Reshape your "
-            "data with X.reshape(-1, 1) for one characteristic or X.reshape(1, -1) for one row."
-        )
-    names = [f"x{i}" for i in range(arr.shape[1])]
-    return pd.DataFrame(arr, columns=names, copy=False), names, False
-
-
-def _require_features(names: Sequence[str], n_rows: int) -> None:
-    if not names:
-        raise InputError(
-            f"X has 0 feature(s) (shape=({n_rows}, 0)) while a minimum of 1 is required: "
-            "there is nothing to bin."
-        )
-
-
-def _numeric_matrix(frame: pd.DataFrame, columns: Sequence[str], *, fitted: bool) -> np.ndarray:
-    """float64 (n_rows, len(columns)); a view of the frame when its columns are one float block."""
-    if not columns:
-        return np.empty((len(frame), 0))
-    if all(frame[c].dtype == np.float64 for c in columns):
-        return frame[list(columns)].to_numpy(dtype=np.float64)
-    matrix = np.empty((len(frame), len(columns)), dtype=np.float64, order="F")
-    for j, c in enumerate(columns):
-        matrix[:, j] = numeric_values(frame[c], c, fitted=fitted)
-    return matrix
-
-
-def _check_selection(selection: object) -> tuple[dict[str, dict[str, float]], int | None]:
-    if selection is None:
-        return {}, None
-    if not isinstance(selection, Mapping):
-        raise InputError(
-            f"selection must be a dict such as {{'iv': {{'min': 0.02}}}}; got {selection!r}."
-        )
-    criteria: dict[str, dict[str, float]] = {}
-    limit = None
-    for key, bounds in selection.items():
-        if key == "max_n_selected":
-            if bounds is not None and (not isinstance(bounds, numbers.Integral)
-                                       or isinstance(bounds, bool) or bounds < 0):
-                raise InputError(f"selection['max_n_selected']={bounds!r} must be an integer >= 0.")
-            limit = None if bounds is None else int(bounds)
-            continue
-        if key not in SELECTION_CRITERIA:
-            raise InputError(
-                f"selection key {key!r} is unknown; use {', '.join(SELECTION_CRITERIA)} or "
-                "max_n_selected."
-            )
-        if not isinstance(bounds, Mapping) or not bounds or set(bounds) - {"min", "max"}:
-            raise InputError(
-                f"selection[{key!r}] must be a dict with 'min' and/or 'max'; got {bounds!r}."
-            )
-        for side, value in bounds.items():
-            if not isinstance(value, numbers.Real) or isinstance(value, bool):
-                raise InputError(f"selection[{key!r}][{side!r}]={value!r} must be a number.")
-        criteria[key] = {side: float(value) for side, value in bounds.items()}
-    return criteria, limit
-
-
-class BinningProcess(TransformerMixin, BaseEstimator):
+class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
     """Optimal binning of every characteristic of a frame, IV-based selection and WoE transform.
 
     Parameters
@@ -158,8 +84,9 @@ class BinningProcess(TransformerMixin, BaseEstimator):
     prebinning, max_n_prebins, n_rounds, monotonic_trend, min_bin_size, min_goods, min_bads,
     max_n_bins, max_pvalue, cat_min_share, unseen, level : defaults for every column's
         OptimalBinner (see there, also for why max_n_prebins is 200).
-    n_jobs : threads for the per-column stump pre-binning (None: 1). The counting kernels
-        always use every core.
+    n_jobs : threads for all parallel work of fit and transform: the engine's kernels
+        (quantiles, counting, the transform's map), the per-column exact merges and the stump
+        pre-binning. scikit-learn's convention: None means 1, -1 every core, -2 all but one.
 
     Attributes
     ----------
@@ -211,27 +138,16 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         self.level = level
         self.n_jobs = n_jobs
 
-    # ------------------------------------------------------------------ sklearn plumbing
-
-    def __sklearn_tags__(self):  # noqa: D105
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.target_tags.required = True
-        # The target must be binary: this is what ClassifierTags(multi_class=False) declares,
-        # and it makes scikit-learn's estimator checks pass a binary y.
-        tags.classifier_tags = ClassifierTags(multi_class=False)
-        return tags
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "binners_")
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "binners_"):
-            raise NotFittedError(
-                "This BinningProcess is not fitted yet; call fit(X, y) first."
-            )
+    _fitted_attribute = "binners_"
+    _parameter_constraints = {
+        "columns": ["array-like", None],
+        "categorical": ["array-like", None],
+        "special_values": [Mapping, None],
+        "binner_params": [Mapping, None],
+        "selection": [Mapping, None],
+        **{key: BINNER_CONSTRAINTS[key] for key in _SHARED_PARAMS},
+        "n_jobs": [Integral, None],
+    }
 
     # ------------------------------------------------------------------ parameters
 
@@ -241,18 +157,12 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         binner_params = self.binner_params or {}
         categorical = self.categorical or []
         for what, given in (("special_values", special_values), ("binner_params", binner_params)):
-            if not isinstance(given, Mapping):
-                raise InputError(
-                    f"{what} must be a dict column -> ...; got {type(given).__name__}."
-                )
             unknown = [c for c in given if c not in columns]
             if unknown:
                 raise InputError(
                     f"{what} names column(s) {', '.join(map(repr, unknown))} that are not "
                     "binned; check the names (and `columns`)."
                 )
-        if isinstance(categorical, str) or not isinstance(categorical, (Sequence, np.ndarray)):
-            raise InputError(f"categorical must be a list of column names; got {categorical!r}.")
         unknown = [c for c in categorical if c not in names]
         if unknown:
             raise InputError(
@@ -283,14 +193,14 @@ class BinningProcess(TransformerMixin, BaseEstimator):
 
     def fit(self, X: object, y: object, sample_weight: object = None) -> BinningProcess:
         """Bin every characteristic of X against the binary target y (1 = bad) and select."""
-        frame, names, named = _input_frame(X)
+        self._validate_params()
+        if self.n_jobs == 0:
+            raise InputError("n_jobs=0 must be None or a non-zero integer.")
+        frame, names, named = input_frame(X)
         n_rows = len(frame)
-        _require_features(names, n_rows)
+        require_features(names, n_rows)
         check_target_given(y, type(self).__name__)
-        criteria, limit = _check_selection(self.selection)
-        if self.n_jobs is not None and (not isinstance(self.n_jobs, numbers.Integral)
-                                        or self.n_jobs == 0):
-            raise InputError(f"n_jobs={self.n_jobs!r} must be None or a non-zero integer.")
+        criteria, limit = check_selection(self.selection)
         columns = list(names) if self.columns is None else list(self.columns)
         require_columns(frame, columns, what="column")
         if len(set(columns)) != len(columns):
@@ -306,10 +216,13 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         binners: dict[str, OptimalBinner] = {}
         numeric = [c for c in columns if kinds[c] == NUMERIC]
         categorical = [c for c in columns if kinds[c] == CATEGORICAL]
-        if numeric:
-            binners.update(self._fit_numeric(frame, numeric, params, label, weights))
-        if categorical:
-            binners.update(self._fit_categorical(frame, categorical, params, label, weights))
+        with engine_threads(self.n_jobs) as n_threads:
+            if numeric:
+                binners.update(
+                    self._fit_numeric(frame, numeric, params, label, weights, n_threads)
+                )
+            if categorical:
+                binners.update(self._fit_categorical(frame, categorical, params, label, weights))
 
         self.n_features_in_ = len(names)
         if named:
@@ -331,54 +244,28 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         params: Mapping[str, Mapping[str, Any]],
         label: np.ndarray,
         weights: np.ndarray | None,
+        n_threads: int,
     ) -> dict[str, OptimalBinner]:
         """All numeric columns: one quantile call, one counting pass, then small merges."""
-        matrix = _numeric_matrix(frame, columns, fitted=False)
-        specials = [_numeric_specials(params[c]["special_values"], c) for c in columns]
+        matrix = numeric_matrix(frame, columns, fitted=False)
+        specials = [numeric_specials(params[c]["special_values"], c) for c in columns]
         infinite = np.isinf(matrix).any(axis=0)
         if infinite.any():
-            _warn_infinite([c for c, bad in zip(columns, infinite) if bad])
-        edges: list[np.ndarray | None] = [None] * len(columns)
-        quantile: dict[int, list[int]] = {}
-        stumps: list[int] = []
-        for j, c in enumerate(columns):
-            p = params[c]
-            if p["user_splits"] is not None:
-                edges[j] = np.asarray(p["user_splits"], dtype=np.float64)
-            elif p["prebinning"] == "stumps":
-                stumps.append(j)
-            else:
-                quantile.setdefault(int(p["max_n_prebins"]), []).append(j)
-        for n_prebins, group in quantile.items():
-            sub = matrix if len(group) == len(columns) else matrix[:, group]
-            found = engine.quantile_edges_many(
-                sub, n_prebins, special_values=[specials[j] for j in group]
-            )
-            for j, e in zip(group, found):
-                edges[j] = e
-        if stumps:
-            from joblib import Parallel, delayed
-
-            found = Parallel(n_jobs=self.n_jobs or 1, prefer="threads")(
-                delayed(stump_edges)(np.ascontiguousarray(matrix[:, j]), label, weights,
-                                     specials[j], params[columns[j]])
-                for j in stumps
-            )
-            for j, e in zip(stumps, found):
-                edges[j] = e
-        counts = engine.count_numeric(
-            matrix, edges, label, special_values=specials, weights=weights
+            warn_infinite([c for c, bad in zip(columns, infinite) if bad])
+        edges, counts = numeric_prebin_counts(
+            matrix, specials, [params[c] for c in columns], label, weights, n_jobs=n_threads
         )
-        def finish(j: int) -> OptimalBinner:
-            binner = OptimalBinner(**self._binner_args(params[columns[j]]))
-            binner.n_features_in_ = 1
-            binner._fit_numeric_counts(params[columns[j]], columns[j], edges[j], counts[j],
-                                       specials[j])
-            return binner
 
-        # The exact merge releases the GIL, so the per-column merges share the cores.
-        with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
-            finished = list(pool.map(finish, range(len(columns))))
+        def finish(j: int) -> OptimalBinner:
+            p = params[columns[j]]
+            table = numeric_table(p, columns[j], edges[j], counts[j], specials[j])
+            return OptimalBinner.from_table(table, edges[j], **self._binner_args(p))
+
+        if n_threads == 1 or len(columns) == 1:
+            finished = [finish(j) for j in range(len(columns))]
+        else:  # the exact merge releases the GIL, so the per-column merges share the threads
+            with ThreadPoolExecutor(max_workers=min(len(columns), n_threads)) as pool:
+                finished = list(pool.map(finish, range(len(columns))))
         return dict(zip(columns, finished))
 
     def _fit_categorical(
@@ -390,29 +277,19 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         weights: np.ndarray | None,
     ) -> dict[str, OptimalBinner]:
         """All categorical columns: encode each, one counting pass, then small merges."""
-        codes = np.empty((len(frame), len(columns)), dtype=np.int64, order="F")
-        categories = []
-        for j, c in enumerate(columns):
+        for c in columns:
             if params[c]["user_splits"] is not None:
                 raise InputError(
                     f"column {c!r}: user_splits applies to numeric characteristics; this one is "
                     "categorical."
                 )
-            series = frame[c]
-            if has_mixed_types(series):
+            if has_mixed_types(frame[c]):
                 warn_mixed(c)
-            codes[:, j], cats = encode_categories(series)
-            categories.append(cats)
-        counts = engine.count_codes(
-            codes, [np.arange(len(cats), dtype=np.int64) for cats in categories],
-            [len(cats) for cats in categories], label, weights=weights,
-        )
+        categories, counts = categorical_counts(frame, columns, label, weights)
         binners = {}
         for j, c in enumerate(columns):
-            binner = OptimalBinner(**self._binner_args(params[c]))
-            binner.n_features_in_ = 1
-            binner._fit_categorical_counts(params[c], c, categories[j], counts[j])
-            binners[c] = binner
+            table = categorical_table(params[c], c, categories[j], counts[j])
+            binners[c] = OptimalBinner.from_table(table, None, **self._binner_args(params[c]))
         return binners
 
     @staticmethod
@@ -424,48 +301,9 @@ class BinningProcess(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ selection & summary
 
-    def _metrics(self) -> pd.DataFrame:
-        rows = []
-        for c in self.columns_:
-            table = self.binning_tables_[c]
-            r = table.iv_result
-            rows.append({
-                "name": c,
-                "dtype": table.dtype,
-                "n_bins": table.n_nonempty_bins,
-                "iv": r.value,
-                "iv_se": r.se,
-                "iv_ci_low": r.ci[0],
-                "iv_ci_high": r.ci[1],
-                "ci_method": r.ci_method,
-                "p_value": r.p_value,
-                "trend": table.trend,
-                "status": table.status,
-            })
-        frame = pd.DataFrame(rows, columns=[
-            "name", "dtype", "n_bins", "iv", "iv_se", "iv_ci_low", "iv_ci_high", "ci_method",
-            "p_value", "trend", "status",
-        ])
-        p_values = frame["p_value"].to_numpy(dtype=np.float64)
-        frame["q_value"] = stats.benjamini_hochberg(p_values)[1] if len(frame) else []
-        return frame
-
     def _select(self, criteria: Mapping[str, Mapping[str, float]], limit: int | None) -> None:
-        metrics = self._metrics()
-        keep = metrics["n_bins"].to_numpy() >= 2
-        for key, bounds in criteria.items():
-            values = metrics[key].to_numpy(dtype=np.float64)
-            with np.errstate(invalid="ignore"):
-                if "min" in bounds:
-                    keep &= values >= bounds["min"]
-                if "max" in bounds:
-                    keep &= values <= bounds["max"]
-        if limit is not None and keep.sum() > limit:
-            ranked = [i for i in np.argsort(-metrics["iv"].to_numpy(), kind="stable") if keep[i]]
-            keep[:] = False
-            keep[ranked[:limit]] = True
-        chosen = {c for c, k in zip(self.columns_, keep) if k}
-        self.selected_ = [c for c in self.columns_ if c in chosen]
+        self.selected_ = select(summary_table(self.binning_tables_), criteria, limit)
+        chosen = set(self.selected_)
         self.support_ = np.asarray([n in chosen for n in self._input_names], dtype=bool)
 
     def summary(self) -> pd.DataFrame:
@@ -478,7 +316,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         rows they are optimistic (too small p-values, too narrow intervals).
         """
         self._check_fitted()
-        metrics = self._metrics()
+        metrics = summary_table(self.binning_tables_)
         metrics["selected"] = metrics["name"].isin(self.selected_)
         return metrics.sort_values("iv", ascending=False, na_position="last", kind="stable") \
             .reset_index(drop=True)
@@ -527,41 +365,18 @@ class BinningProcess(TransformerMixin, BaseEstimator):
             frame = X
             require_columns(frame, self.selected_, what="column")
         else:
-            frame, names, _ = _input_frame(X)
+            frame, names, _ = input_frame(X)
             if len(names) != self.n_features_in_:
                 raise InputError(
                     f"X has {len(names)} features, but BinningProcess is expecting "
                     f"{self.n_features_in_} features as input."
                 )
             frame = frame.set_axis(self._input_names, axis=1)
-        n_rows = len(frame)
         tables = [self.binning_tables_[c] for c in self.selected_]
-        numeric = [j for j, t in enumerate(tables) if t.dtype == NUMERIC]
-        categorical = [j for j, t in enumerate(tables) if t.dtype == CATEGORICAL]
-        unseen = {c: 0 for c in self.selected_}
-        numeric_out = categorical_out = None
-        if numeric:
-            names = [self.selected_[j] for j in numeric]
-            matrix = _numeric_matrix(frame, names, fitted=True)
-            numeric_out = map_numeric_tables(matrix, [tables[j] for j in numeric], metric)
-        if categorical:
-            names = [self.selected_[j] for j in categorical]
-            categorical_out, counts = map_categorical_tables(
-                [frame[c] for c in names], [tables[j] for j in categorical], metric
-            )
-            unseen.update(zip(names, counts))
-        if numeric_out is not None and not categorical:
-            out = numeric_out
-        elif categorical_out is not None and not numeric:
-            out = categorical_out
-        else:
-            out = np.empty((n_rows, len(tables)), dtype=np.float64, order="F")
-            if numeric_out is not None:
-                out[:, numeric] = numeric_out
-            if categorical_out is not None:
-                out[:, categorical] = categorical_out
-        self.unseen_counts_ = unseen
-        return finish_metric(out, tables, metric)
+        with engine_threads(self.n_jobs):
+            out, unseen = transform_frame(frame, self.selected_, tables, metric)
+        self.unseen_counts_ = dict(zip(self.selected_, unseen))
+        return out
 
     # ------------------------------------------------------------------ JSON
 
@@ -576,7 +391,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
             "named_input": hasattr(self, "feature_names_in_"),
             "columns": list(self.columns_),
             "selected": list(self.selected_),
-            "binners": {c: b._to_dict() for c, b in self.binners_.items()},
+            "binners": {c: b.to_dict() for c, b in self.binners_.items()},
         }
         return json.dumps(document, allow_nan=False)
 
@@ -594,7 +409,7 @@ class BinningProcess(TransformerMixin, BaseEstimator):
         try:
             process = cls(**data["params"])
             names = [str(n) for n in data["input_names"]]
-            binners = {str(c): OptimalBinner._from_dict(d) for c, d in data["binners"].items()}
+            binners = {str(c): OptimalBinner.from_dict(d) for c, d in data["binners"].items()}
             columns = [str(c) for c in data["columns"]]
             selected = [str(c) for c in data["selected"]]
             named = bool(data["named_input"])

@@ -24,12 +24,12 @@ import pandas as pd
 
 from scorecard import stats
 from scorecard.exceptions import SpecError
+from scorecard.options import UNSEEN_POLICIES
 from scorecard.stats import JeffreysResult
 
-__all__ = ["BinningTable", "UNSEEN_POLICIES"]
+__all__ = ["BinningTable", "UNSEEN_POLICIES", "numeric_bin_labels"]
 
 FORMAT_VERSION = 1
-UNSEEN_POLICIES = ("missing", "other", "zero", "error")
 BIN_KINDS = ("interval", "categories", "missing", "special")
 UNSEEN_LABEL = "Unseen"
 
@@ -50,6 +50,15 @@ def _json_float(value: float) -> float | None:
 
 def _from_json_float(value: object) -> float:
     return math.nan if value is None else float(value)  # type: ignore[arg-type]
+
+
+def numeric_bin_labels(edges: np.ndarray, special_values: Sequence[float]) -> list[str]:
+    """Human-readable labels for the engine's numeric bin layout."""
+    bounds = ["-inf", *(f"{e:.6g}" for e in edges), "inf"]
+    labels = [f"[{lo}, {hi})" for lo, hi in zip(bounds[:-1], bounds[1:])]
+    labels.append("Missing")
+    labels.extend(f"Special {v:g}" for v in special_values)
+    return labels
 
 
 def single_bin_iv(goods: float, bads: float, level: float, k: int) -> JeffreysResult:

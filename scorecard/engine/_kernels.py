@@ -105,7 +105,7 @@ def _count_le_grouped(x, out, edges, lo, hi):
 
 
 @njit(cache=True)
-def _assign_block(x, out, edges, lo, hi, n_edges, specials, s_lo, s_hi):
+def assign_block(x, out, edges, lo, hi, n_edges, specials, s_lo, s_hi):
     """Bin index of each x: numeric bins, then missing (NaN), then specials (exact match)."""
     if hi - lo > LINEAR_MAX_EDGES:
         _count_le_grouped(x, out, edges, lo, hi)
@@ -143,14 +143,14 @@ def _assign_numeric(x, edges, n_edges, specials, out):
         c1 = min(n, (c + 1) * chunk)
         for r0 in range(c * chunk, c1, BLOCK_ROWS):
             r1 = min(c1, r0 + BLOCK_ROWS)
-            _assign_block(
+            assign_block(
                 x[r0:r1], out[r0:r1], edges, 0, edges.shape[0], n_edges, specials, 0,
                 specials.shape[0],
             )
 
 
 @njit(cache=True)
-def _transpose_block(x_flat, block, r0, m, n_features):
+def transpose_block(x_flat, block, r0, m, n_features):
     """C order: copy rows r0 .. r0+m-1 into `block`, one padded column per feature."""
     for i in range(m):
         row = (r0 + i) * n_features
@@ -159,7 +159,7 @@ def _transpose_block(x_flat, block, r0, m, n_features):
 
 
 @njit(cache=True)
-def _feature_block(x_flat, block, f, n_rows, r0, r1, f_order):
+def feature_block(x_flat, block, f, n_rows, r0, r1, f_order):
     """Rows r0 .. r1-1 of feature f: a view of F-ordered data, or of the transposed block."""
     if f_order:
         return x_flat[f * n_rows + r0 : f * n_rows + r1]
@@ -188,12 +188,12 @@ def _count_numeric(
             r1 = min(c1, r0 + BLOCK_ROWS)
             m = r1 - r0
             if not f_order:
-                _transpose_block(x_flat, block, r0, m, n_features)
+                transpose_block(x_flat, block, r0, m, n_features)
             lab = label[r0:r1]
             for f in range(n_features):
-                x = _feature_block(x_flat, block, f, n_rows, r0, r1, f_order)
+                x = feature_block(x_flat, block, f, n_rows, r0, r1, f_order)
                 b = cells[:m]
-                _assign_block(
+                assign_block(
                     x, b, edges, edge_offsets[f], edge_offsets[f + 1], n_edges[f], specials,
                     special_offsets[f], special_offsets[f + 1],
                 )

@@ -1,7 +1,7 @@
 """Numba kernels that map values straight to a per-bin value (WoE, bin index, ...). Private.
 
 Call them through :mod:`scorecard.engine.mapping`, which validates the inputs. Each kernel assigns
-a block of rows to bins in a small L1-resident buffer (the engine's `_assign_block`, so the bin
+a block of rows to bins in a small L1-resident buffer (the engine's `assign_block`, so the bin
 layout is the engine's by construction) and writes ``values[bin]`` into the output at once: no
 bin index per row is ever materialised. Rows are split into chunks that run in parallel.
 """
@@ -14,9 +14,9 @@ from numba import njit, prange
 from scorecard.engine._kernels import (
     BLOCK_ROWS,
     BLOCK_STRIDE,
-    _assign_block,
-    _feature_block,
-    _transpose_block,
+    assign_block,
+    feature_block,
+    transpose_block,
 )
 
 
@@ -40,11 +40,11 @@ def _map_numeric(
             r1 = min(c1, r0 + BLOCK_ROWS)
             m = r1 - r0
             if not f_order:
-                _transpose_block(x_flat, block, r0, m, n_features)
+                transpose_block(x_flat, block, r0, m, n_features)
             for f in range(n_features):
-                x = _feature_block(x_flat, block, f, n_rows, r0, r1, f_order)
+                x = feature_block(x_flat, block, f, n_rows, r0, r1, f_order)
                 b = cells[:m]
-                _assign_block(
+                assign_block(
                     x, b, edges, edge_offsets[f], edge_offsets[f + 1], n_edges[f], specials,
                     special_offsets[f], special_offsets[f + 1],
                 )

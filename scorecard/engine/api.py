@@ -7,13 +7,26 @@ docstring of :mod:`scorecard.engine`.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 
-from scorecard._validation import check_weights
 from scorecard.engine import _kernels as K
+from scorecard.engine._inputs import (
+    as_float_array,
+    as_int_array,
+    categorical_inputs,
+    check_code_map,
+    check_codes_in_range,
+    check_edges,
+    check_int,
+    check_label,
+    check_specials,
+    engine_weights,
+    flat_with_order,
+    numeric_inputs,
+    per_feature,
+)
 from scorecard.exceptions import InputError
 
 __all__ = [
@@ -25,170 +38,6 @@ __all__ = [
     "quantile_edges",
     "quantile_edges_many",
 ]
-
-# ---------------------------------------------------------------------------------------------
-# Validation helpers
-# ---------------------------------------------------------------------------------------------
-
-
-def _check_int(value: object, name: str, *, minimum: int, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InputError(f"{name} must be an integer; got {value!r}.")
-    value = int(value)
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and <= {maximum}" if maximum is not None else ""
-        raise InputError(f"{name} must be >= {minimum}{upper}; got {value}.")
-    return value
-
-
-def _as_float_array(values: object, name: str, ndim: int) -> np.ndarray:
-    """values as a float64 array of the given number of dimensions (no copy when possible)."""
-    try:
-        arr = np.asarray(values)
-        if arr.dtype.kind == "c":
-            raise TypeError("complex")
-        if arr.dtype != np.float64:
-            arr = arr.astype(np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name} must hold real numbers; could not convert it ({exc}).") from None
-    if arr.ndim != ndim:
-        hint = " Reshape a single column with x.reshape(-1, 1)." if ndim == 2 else ""
-        raise InputError(f"{name} must be {ndim}-D; got an array of shape {arr.shape}.{hint}")
-    return arr
-
-
-def _as_int_array(values: object, name: str, ndim: int) -> np.ndarray:
-    """values as an int32 or int64 array; other integer types are widened to int64."""
-    arr = np.asarray(values)
-    if arr.dtype.kind not in "iu":
-        raise InputError(f"{name} must hold integers; got dtype {arr.dtype}.")
-    if arr.ndim != ndim:
-        raise InputError(f"{name} must be {ndim}-D; got an array of shape {arr.shape}.")
-    if arr.dtype not in (np.int32, np.int64):
-        if arr.dtype == np.uint64 and arr.size and arr.max() > np.iinfo(np.int64).max:
-            raise InputError(f"{name} has values too large for int64.")
-        arr = arr.astype(np.int64)
-    return arr
-
-
-def _flat_with_order(X: np.ndarray) -> tuple[np.ndarray, bool]:
-    """A 1-D view of X in its memory order and whether that order is column-major."""
-    if X.flags.f_contiguous:
-        return X.ravel(order="F"), True
-    if X.flags.c_contiguous:
-        return X.ravel(order="C"), False
-    return np.asfortranarray(X).ravel(order="F"), True
-
-
-def _check_label(label: object, n_rows: int) -> np.ndarray:
-    """label as contiguous int8 of 0/1 with one value per row."""
-    arr = np.asarray(label)
-    if arr.ndim != 1:
-        raise InputError(f"label must be 1-D; got an array of shape {arr.shape}.")
-    if arr.shape[0] != n_rows:
-        raise InputError(f"label has {arr.shape[0]} values but the data has {n_rows} rows.")
-    if arr.dtype == np.bool_:
-        return np.ascontiguousarray(arr).view(np.int8)
-    if arr.dtype.kind not in "iuf":
-        raise InputError(f"label must be 0/1 (or boolean); got dtype {arr.dtype}.")
-    if arr.size and not np.all((arr == 0) | (arr == 1)):
-        bad = arr[~((arr == 0) | (arr == 1))][:3]
-        raise InputError(
-            f"label must contain only 0 and 1; found {', '.join(map(repr, bad.tolist()))}. "
-            "Encode the event (bad) as 1 and the non-event (good) as 0."
-        )
-    return np.ascontiguousarray(arr, dtype=np.int8)
-
-
-def _check_weights(weights: object, n_rows: int) -> np.ndarray | None:
-    w = check_weights(weights, n_rows, name="weights")
-    return None if w is None else np.ascontiguousarray(w)
-
-
-def _check_edges(edges: object, name: str) -> np.ndarray:
-    """Interior edges as a contiguous float64 array: 1-D, no NaN, strictly increasing."""
-    arr = np.ascontiguousarray(_as_float_array(edges, name, 1))
-    if np.isnan(arr).any():
-        raise InputError(
-            f"{name} contains NaN; edges must be real numbers (missing has its own bin)."
-        )
-    if arr.size > 1:
-        not_increasing = ~(arr[1:] > arr[:-1])
-        if not_increasing.any():
-            i = int(np.argmax(not_increasing))
-            raise InputError(
-                f"{name} must be strictly increasing; edge {i + 1} ({arr[i + 1]!r}) is not "
-                f"greater than edge {i} ({arr[i]!r})."
-            )
-    return arr
-
-
-def _check_specials(values: object, name: str) -> np.ndarray:
-    """Special values as a float64 array: no NaN, no duplicates."""
-    if values is None:
-        return np.empty(0)
-    if np.isscalar(values):
-        raise InputError(f"{name} must be a sequence of numbers, e.g. (-999.0,); got {values!r}.")
-    arr = np.ascontiguousarray(_as_float_array(values, name, 1))
-    if np.isnan(arr).any():
-        raise InputError(f"{name} contains NaN; NaN always goes to the missing bin.")
-    if np.unique(arr).size != arr.size:
-        raise InputError(
-            f"{name} has duplicate values {arr.tolist()}; list each special value once."
-        )
-    return arr
-
-
-def _per_feature(values: object, n_features: int, name: str) -> list:
-    """values (a list, tuple or array with one entry per feature) as a list; None -> Nones."""
-    if values is None:
-        return [None] * n_features
-    if isinstance(values, np.ndarray):
-        is_list = values.ndim >= 1
-    else:
-        is_list = isinstance(values, Sequence) and not isinstance(values, (str, bytes))
-    if not is_list:
-        raise InputError(
-            f"{name} must be a list with one entry per feature; got {type(values).__name__}."
-        )
-    if len(values) != n_features:
-        raise InputError(f"{name} has {len(values)} entries but there are {n_features} features.")
-    return list(values)
-
-
-def _numeric_inputs(
-    X: object, edges: object, special_values: object, *, edges_name: str
-) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-    """Validate a numeric matrix with its per-feature edges and special values."""
-    X = _as_float_array(X, "X", 2)
-    n_features = X.shape[1]
-    per_feature = _per_feature(edges, n_features, edges_name)
-    if any(e is None for e in per_feature):
-        raise InputError(f"{edges_name} must give an array (possibly empty) for every feature.")
-    checked = [_check_edges(e, f"{edges_name}[{f}]") for f, e in enumerate(per_feature)]
-    specials = [
-        _check_specials(s, f"special_values[{f}]")
-        for f, s in enumerate(_per_feature(special_values, n_features, "special_values"))
-    ]
-    return X, checked, specials
-
-
-def _categorical_inputs(
-    C: object, code_to_bin_list: object, missing_bins: object
-) -> tuple[np.ndarray, list[np.ndarray], list[int]]:
-    """Validate a code matrix with its per-feature code-to-bin maps and missing bins."""
-    C = _as_int_array(C, "C", 2)
-    n_features = C.shape[1]
-    maps = [
-        _check_code_map(m, f"code_to_bin_list[{f}]")
-        for f, m in enumerate(_per_feature(code_to_bin_list, n_features, "code_to_bin_list"))
-    ]
-    missing = [
-        _check_int(m, f"missing_bins[{f}]", minimum=0)
-        for f, m in enumerate(_per_feature(missing_bins, n_features, "missing_bins"))
-    ]
-    return C, maps, missing
-
 
 def _sum_chunks(out: np.ndarray, count_offsets: np.ndarray) -> list[np.ndarray]:
     total = out.sum(axis=0)
@@ -239,7 +88,7 @@ def quantile_edges(
     ties): for s = 200,000 and delta = 0.01 that is +-0.0073. The bound holds for every interval
     at once, so it covers the extra edges after ties too.
     """
-    arr = np.ascontiguousarray(_as_float_array(x, "x", 1))
+    arr = np.ascontiguousarray(as_float_array(x, "x", 1))
     return quantile_edges_many(
         arr.reshape(-1, 1),
         n_bins,
@@ -262,17 +111,17 @@ def quantile_edges_many(
     special_values: None, or one sequence of special values per feature. Every column uses the
     same sampling stream, so result[j] equals quantile_edges(X[:, j], ...) exactly.
     """
-    X = _as_float_array(X, "X", 2)
+    X = as_float_array(X, "X", 2)
     n_rows, n_features = X.shape
-    n_bins = _check_int(n_bins, "n_bins", minimum=1)
-    sample_size = _check_int(sample_size, "sample_size", minimum=1)
-    seed = _check_int(seed, "seed", minimum=0, maximum=2**64 - 1)
+    n_bins = check_int(n_bins, "n_bins", minimum=1)
+    sample_size = check_int(sample_size, "sample_size", minimum=1)
+    seed = check_int(seed, "seed", minimum=0, maximum=2**64 - 1)
     specials = [
-        _check_specials(s, f"special_values[{f}]")
-        for f, s in enumerate(_per_feature(special_values, n_features, "special_values"))
+        check_specials(s, f"special_values[{f}]")
+        for f, s in enumerate(per_feature(special_values, n_features, "special_values"))
     ]
     special_flat, special_offsets = K.pack_arrays(specials, np.float64)
-    x_flat, f_order = _flat_with_order(X)
+    x_flat, f_order = flat_with_order(X)
     out_edges = np.empty((n_features, 2 * (n_bins - 1)), dtype=np.float64)
     out_counts = np.zeros(n_features, dtype=np.int64)
     if n_features:
@@ -292,40 +141,21 @@ def assign_numeric(
     x: object, edges: object, special_values: Sequence[float] = ()
 ) -> np.ndarray:
     """Bin index (int64) of every value of one numeric column; layout in the package docstring."""
-    x = np.ascontiguousarray(_as_float_array(x, "x", 1))
-    edges = _check_edges(edges, "edges")
-    specials = _check_specials(special_values, "special_values")
+    x = np.ascontiguousarray(as_float_array(x, "x", 1))
+    edges = check_edges(edges, "edges")
+    specials = check_specials(special_values, "special_values")
     padded, _, n_edges = K.pack_edges([edges])
     out = np.empty(x.shape[0], dtype=np.int64)
     K._assign_numeric(x, padded, n_edges[0], specials, out)
     return out
 
 
-def _check_code_map(code_to_bin: object, name: str) -> np.ndarray:
-    lookup = np.ascontiguousarray(_as_int_array(code_to_bin, name, 1), dtype=np.int64)
-    if lookup.size and lookup.min() < 0:
-        raise InputError(f"{name} maps a code to a negative bin; bins are numbered from 0.")
-    return lookup
-
-
-def _check_codes_in_range(codes: np.ndarray, n_codes: int, name: str) -> None:
-    if codes.size == 0:
-        return
-    low, high = int(codes.min()), int(codes.max())
-    if low < -1 or high >= n_codes:
-        bad = low if low < -1 else high
-        raise InputError(
-            f"{name} has code {bad}, outside [-1, {n_codes}): codes must index code_to_bin, "
-            "with -1 for missing. Map unseen categories to a known code first."
-        )
-
-
 def assign_codes(codes: object, code_to_bin: object, missing_bin: int) -> np.ndarray:
     """Bin index (int64) of each categorical code; code -1 (missing) goes to `missing_bin`."""
-    codes = np.ascontiguousarray(_as_int_array(codes, "codes", 1))
-    lookup = _check_code_map(code_to_bin, "code_to_bin")
-    missing_bin = _check_int(missing_bin, "missing_bin", minimum=0)
-    _check_codes_in_range(codes, lookup.shape[0], "codes")
+    codes = np.ascontiguousarray(as_int_array(codes, "codes", 1))
+    lookup = check_code_map(code_to_bin, "code_to_bin")
+    missing_bin = check_int(missing_bin, "missing_bin", minimum=0)
+    check_codes_in_range(codes, lookup.shape[0], "codes")
     out = np.empty(codes.shape[0], dtype=np.int64)
     K._assign_codes(codes, lookup, missing_bin, out)
     return out
@@ -351,10 +181,10 @@ def count_numeric(
     feature an array (len(edges[f]) + 2 + n_specials, 2): column 0 counts label 0, column 1
     label 1; int64 counts, or float64 weight sums when `weights` is given.
     """
-    X, edges, specials = _numeric_inputs(X, edges, special_values, edges_name="edges")
+    X, edges, specials = numeric_inputs(X, edges, special_values, edges_name="edges")
     n_rows, n_features = X.shape
-    label = _check_label(label, n_rows)
-    weights = _check_weights(weights, n_rows)
+    label = check_label(label, n_rows)
+    weights = engine_weights(weights, n_rows)
     padded, edge_offsets, n_edges = K.pack_edges(edges)
     special_flat, special_offsets = K.pack_arrays(specials, np.float64)
     n_bins = n_edges + 2 + np.diff(special_offsets)
@@ -362,7 +192,7 @@ def count_numeric(
     count_offsets[1:] = np.cumsum(2 * n_bins)
     out = _new_counts(n_rows, int(count_offsets[-1]), weights)
     if n_features and n_rows:
-        x_flat, f_order = _flat_with_order(X)
+        x_flat, f_order = flat_with_order(X)
         K._count_numeric(
             x_flat, n_rows, n_features, f_order, padded, edge_offsets, n_edges, special_flat,
             special_offsets, count_offsets, label,
@@ -387,12 +217,12 @@ def count_codes(
     max(max(code_to_bin_list[f]) + 1, missing_bins[f] + 1) bins unless n_bins[f] says more.
     Returns per feature an array (n_bins_f, 2) as in `count_numeric`.
     """
-    C, maps, missing = _categorical_inputs(C, code_to_bin_list, missing_bins)
+    C, maps, missing = categorical_inputs(C, code_to_bin_list, missing_bins)
     n_rows, n_features = C.shape
     sizes = [max(int(m.max()) + 1 if m.size else 0, mb + 1) for m, mb in zip(maps, missing)]
     if n_bins is not None:
-        for f, (given, needed) in enumerate(zip(_per_feature(n_bins, n_features, "n_bins"), sizes)):
-            given = _check_int(given, f"n_bins[{f}]", minimum=1)
+        for f, (given, needed) in enumerate(zip(per_feature(n_bins, n_features, "n_bins"), sizes)):
+            given = check_int(given, f"n_bins[{f}]", minimum=1)
             if given < needed:
                 raise InputError(
                     f"n_bins[{f}] is {given} but code_to_bin_list[{f}] / missing_bins[{f}] "
@@ -403,9 +233,9 @@ def count_codes(
         lows, highs = C.min(axis=0), C.max(axis=0)
         for f, m in enumerate(maps):
             if lows[f] < -1 or highs[f] >= m.shape[0]:
-                _check_codes_in_range(C[:, f], m.shape[0], f"C[:, {f}]")
-    label = _check_label(label, n_rows)
-    weights = _check_weights(weights, n_rows)
+                check_codes_in_range(C[:, f], m.shape[0], f"C[:, {f}]")
+    label = check_label(label, n_rows)
+    weights = engine_weights(weights, n_rows)
     lookup, map_offsets = K.pack_arrays(maps, np.int64)
     count_offsets = np.zeros(n_features + 1, dtype=np.int64)
     count_offsets[1:] = np.cumsum(2 * np.asarray(sizes, dtype=np.int64))
@@ -425,15 +255,15 @@ def count_bins(
 
     Serves drift (label = window indicator) and fairness (label = group indicator) too.
     """
-    bins = np.ascontiguousarray(_as_int_array(bins, "bins", 1))
-    n_bins = _check_int(n_bins, "n_bins", minimum=1)
+    bins = np.ascontiguousarray(as_int_array(bins, "bins", 1))
+    n_bins = check_int(n_bins, "n_bins", minimum=1)
     n_rows = bins.shape[0]
     if n_rows:
         low, high = int(bins.min()), int(bins.max())
         if low < 0 or high >= n_bins:
             raise InputError(f"bins has bin {low if low < 0 else high}, outside [0, {n_bins}).")
-    label = _check_label(label, n_rows)
-    weights = _check_weights(weights, n_rows)
+    label = check_label(label, n_rows)
+    weights = engine_weights(weights, n_rows)
     out = _new_counts(n_rows, 2 * n_bins, weights)
     if n_rows:
         K._count_bins(

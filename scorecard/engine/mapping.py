@@ -4,7 +4,8 @@
 :mod:`scorecard.engine`) and write ``values[bin]`` for it, without materialising the bin
 indices. This is the transform of a fitted binning: ``values`` is the WoE per bin (or the bin
 index as a float, or scorecard points). Both validate their input and raise InputError naming
-the parameter. `map_numeric_reference` and `map_codes_reference` are their plain-numpy twins.
+the parameter. Their plain-numpy twins are `scorecard.engine.reference.map_numeric` and
+`map_codes`.
 """
 
 from __future__ import annotations
@@ -15,17 +16,18 @@ import numpy as np
 
 from scorecard.engine import _kernels as K
 from scorecard.engine import _map_kernels as MK
-from scorecard.engine.api import (
-    _as_float_array,
-    _categorical_inputs,
-    _check_codes_in_range,
-    _flat_with_order,
-    _numeric_inputs,
-    _per_feature,
+from scorecard.engine import reference
+from scorecard.engine._inputs import (
+    as_float_array,
+    categorical_inputs,
+    check_codes_in_range,
+    flat_with_order,
+    numeric_inputs,
+    per_feature,
 )
 from scorecard.exceptions import InputError
 
-__all__ = ["map_codes", "map_codes_reference", "map_numeric", "map_numeric_reference"]
+__all__ = ["map_codes", "map_numeric"]
 
 # Mapping is not a reduction, so chunks need not be reproducible; a few more than the cores
 # balance the load.
@@ -38,7 +40,7 @@ def _n_chunks(n_rows: int) -> int:
 
 
 def _check_values(values: object, name: str, n_bins: int | None) -> np.ndarray:
-    arr = np.ascontiguousarray(_as_float_array(values, name, 1))
+    arr = np.ascontiguousarray(as_float_array(values, name, 1))
     if n_bins is not None and arr.shape[0] != n_bins:
         raise InputError(f"{name} has {arr.shape[0]} values but the feature has {n_bins} bins.")
     return arr
@@ -57,11 +59,11 @@ def map_numeric(
     feature f, i.e. len(edges_list[f]) + 2 + n_specials (numeric bins, missing, specials).
     Returns a float64 array in Fortran order (each column contiguous, ready for a DataFrame).
     """
-    X, edges, specials = _numeric_inputs(X, edges_list, special_values, edges_name="edges_list")
+    X, edges, specials = numeric_inputs(X, edges_list, special_values, edges_name="edges_list")
     n_rows, n_features = X.shape
     values = [
         _check_values(v, f"values_list[{f}]", e.shape[0] + 2 + s.shape[0])
-        for f, (v, e, s) in enumerate(zip(_per_feature(values_list, n_features, "values_list"),
+        for f, (v, e, s) in enumerate(zip(per_feature(values_list, n_features, "values_list"),
                                           edges, specials))
     ]
     out = np.empty((n_rows, n_features), dtype=np.float64, order="F")
@@ -70,7 +72,7 @@ def map_numeric(
     padded, edge_offsets, n_edges = K.pack_edges(edges)
     special_flat, special_offsets = K.pack_arrays(specials, np.float64)
     value_flat, value_offsets = K.pack_arrays(values, np.float64)
-    x_flat, f_order = _flat_with_order(X)
+    x_flat, f_order = flat_with_order(X)
     MK._map_numeric(
         x_flat, n_rows, n_features, f_order, padded, edge_offsets, n_edges, special_flat,
         special_offsets, value_flat, value_offsets, _n_chunks(n_rows), out,
@@ -90,11 +92,11 @@ def map_codes(
     feature f to its bin and missing_bins[f] is the bin of code -1 (the engine's layout);
     values_list[f] has one float per bin of feature f.
     """
-    C, maps, missing = _categorical_inputs(C, code_to_bin_list, missing_bins)
+    C, maps, missing = categorical_inputs(C, code_to_bin_list, missing_bins)
     n_rows, n_features = C.shape
     values = [
         _check_values(v, f"values_list[{f}]", None)
-        for f, v in enumerate(_per_feature(values_list, n_features, "values_list"))
+        for f, v in enumerate(per_feature(values_list, n_features, "values_list"))
     ]
     for f, (m, mb, v) in enumerate(zip(maps, missing, values)):
         needed = max(int(m.max()) + 1 if m.size else 0, mb + 1)
@@ -109,7 +111,7 @@ def map_codes(
     lows, highs = C.min(axis=0), C.max(axis=0)
     for f, m in enumerate(maps):
         if lows[f] < -1 or highs[f] >= m.shape[0]:
-            _check_codes_in_range(C[:, f], m.shape[0], f"C[:, {f}]")
+            check_codes_in_range(C[:, f], m.shape[0], f"C[:, {f}]")
     lookup, map_offsets = K.pack_arrays(maps, np.int64)
     value_flat, value_offsets = K.pack_arrays(values, np.float64)
     row_major = bool(C.flags.c_contiguous and not C.flags.f_contiguous)
@@ -120,42 +122,6 @@ def map_codes(
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Plain-numpy twins (tests): obviously correct, slow
-# ---------------------------------------------------------------------------------------------
-
-
-def map_numeric_reference(
-    X: np.ndarray,
-    edges_list: Sequence[np.ndarray],
-    values_list: Sequence[np.ndarray],
-    special_values: Sequence[Sequence[float]] | None = None,
-) -> np.ndarray:
-    """searchsorted, then the missing and special bins, then a lookup in values."""
-    X = np.asarray(X, dtype=np.float64)
-    specials = special_values or [()] * X.shape[1]
-    out = np.empty(X.shape, dtype=np.float64)
-    for f in range(X.shape[1]):
-        x = X[:, f]
-        edges = np.asarray(edges_list[f], dtype=np.float64)
-        bins = np.searchsorted(edges, x, side="right")
-        bins[np.isnan(x)] = edges.size + 1
-        for s, value in enumerate(specials[f]):
-            bins[x == value] = edges.size + 2 + s
-        out[:, f] = np.asarray(values_list[f], dtype=np.float64)[bins]
-    return out
-
-
-def map_codes_reference(
-    C: np.ndarray,
-    code_to_bin_list: Sequence[np.ndarray],
-    missing_bins: Sequence[int],
-    values_list: Sequence[np.ndarray],
-) -> np.ndarray:
-    """Lookup of each code's bin (code -1: the missing bin), then of the bin's value."""
-    C = np.asarray(C, dtype=np.int64)
-    out = np.empty(C.shape, dtype=np.float64)
-    for f in range(C.shape[1]):
-        lookup = np.append(np.asarray(code_to_bin_list[f], dtype=np.int64), missing_bins[f])
-        out[:, f] = np.asarray(values_list[f], dtype=np.float64)[lookup[C[:, f]]]
-    return out
+# Deprecated aliases: the twins live in `scorecard.engine.reference` with the other twins.
+map_numeric_reference = reference.map_numeric
+map_codes_reference = reference.map_codes

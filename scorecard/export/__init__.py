@@ -19,6 +19,7 @@ from scorecard.export.python_scorer import python_scorer_source
 from scorecard.export.sql import DIALECTS, check_dialect, sql_query
 from scorecard.export.table import points_table_csv, points_table_xlsx, points_table_xlsx_bytes
 from scorecard.model.spec import validate_spec
+from scorecard.options import EXPORT_FORMATS
 
 __all__ = [
     "DIALECTS",
@@ -33,7 +34,7 @@ __all__ = [
     "sql_query",
 ]
 
-FORMATS = ("csv", "xlsx", "sql", "pmml", "python")
+FORMATS = EXPORT_FORMATS
 EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx", "sql": ".sql", "pmml": ".pmml", "python": ".py"}
 
 

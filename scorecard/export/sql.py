@@ -45,10 +45,11 @@ from typing import Any
 from scorecard import __version__
 from scorecard.exceptions import InputError
 from scorecard.model.spec import compute_integrity, validate_spec
+from scorecard.options import SQL_DIALECTS
 
 __all__ = ["DIALECTS", "quote_identifier", "sql_query", "string_literal"]
 
-DIALECTS = ("ansi", "sqlite", "postgres")
+DIALECTS = SQL_DIALECTS
 _TEXT_TYPE = {"ansi": "VARCHAR", "sqlite": "TEXT", "postgres": "TEXT"}
 _POW2_STEP = 62  # 2**62 is an exact INTEGER literal in every engine
 

@@ -25,7 +25,7 @@ import pandas as pd
 from scipy import special
 
 from scorecard import __version__
-from scorecard._validation import binary_target
+from scorecard.validation import binary_target
 from scorecard.exceptions import InputError, SpecError
 from scorecard.fairness.analysis import characteristic_fairness
 from scorecard.fairness.candidates import (

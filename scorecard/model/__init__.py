@@ -22,13 +22,13 @@ from scorecard.model.metrics import (
 from scorecard.model.scaling import CardPoints, PointsScaling, round_half_up, scale_points
 
 _LAZY = {
-    "CoefficientSignWarning": "scorecard.model.scorecard",
+    "CoefficientSignWarning": "scorecard.model.encodings",
     "Scorecard": "scorecard.model.scorecard",
-    "ScorecardWarning": "scorecard.model.scorecard",
-    "evaluate_spec": "scorecard.model.scorecard",
-    "exact_scores": "scorecard.model.scorecard",
+    "ScorecardWarning": "scorecard.model.encodings",
+    "evaluate_spec": "scorecard.model.scoring",
+    "exact_scores": "scorecard.model.scoring",
     "load_scorecard": "scorecard.model.scorecard",
-    "spec_probability_of_default": "scorecard.model.scorecard",
+    "spec_probability_of_default": "scorecard.model.scoring",
     "training_data_sha256": "scorecard.model.scorecard",
 }
 

@@ -7,6 +7,10 @@ so it does not depend on the orientation once the flag is set correctly.
 
 Every function sorts the rows once and works on the table of (distinct score value, goods, bads),
 so it is O(n log n) and needs no Python loop over rows.
+
+Long module: the metrics share that grouped table, its input checks and the orientation flag,
+and `evaluate` combines them; splitting discrimination from calibration would spread the shared
+private helpers over two modules (against the house rule of no private names across modules).
 """
 
 from __future__ import annotations

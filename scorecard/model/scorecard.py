@@ -1,16 +1,8 @@
 """The Scorecard estimator: bins, an additive model over them, integer points and the spec.
 
-Three encodings of the same bins, all additive over characteristics:
-
-- ``woe-lr``: logistic regression on the WoE of each characteristic's bin. Under our WoE sign
-  (ln(goods share / bads share): positive = lower risk) and a model of P(bad), every
-  coefficient should be negative; a positive one (usually collinearity) raises a
-  `CoefficientSignWarning` naming the characteristic.
-- ``onehot-lr``: logistic regression on one indicator per bin.
-- ``xgb-stumps``: XGBoost with depth-1 trees on the WoE columns, constrained so P(bad) never
-  increases with WoE. Each tree splits one feature, so the margin is a sum of one function per
-  feature; it is read off by evaluating the booster at every bin's WoE with the other features
-  held at the reference WoE 0 (the average risk).
+Three encodings of the same bins, all additive over characteristics (`scorecard.model.encodings`):
+``woe-lr`` (logistic regression on each bin's WoE), ``onehot-lr`` (one indicator per bin) and
+``xgb-stumps`` (monotone XGBoost depth-1 trees on the WoE columns).
 
 Every encoding is reduced to one contribution to the log-odds of bad per (characteristic, bin)
 plus an intercept, then scaled to points (`scorecard.model.scaling`). Bins without training rows
@@ -22,6 +14,8 @@ contribution 0 for ``unseen="zero"``).
 
 The fitted card is a spec (`scorecard.model.spec`, schema_version 1): `Scorecard.score` scores
 through the spec's reference scorer, so the estimator and every export agree by construction.
+Scoring from a spec alone (`exact_scores`, `evaluate_spec`, ...) lives in
+`scorecard.model.scoring` and is re-exported here.
 """
 
 from __future__ import annotations
@@ -29,25 +23,42 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
-import numbers
 import os
 import warnings
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
-from scorecard import __version__, stats
-from scorecard._validation import binary_target, check_weights
-from scorecard.binning import BinningProcess, BinningTable
+from scorecard.binning import BinningProcess
 from scorecard.binning.binner import jsonable
-from scorecard.exceptions import InputError, NotFittedError, ScorecardError
+from scorecard.estimator import EstimatorMixin
+from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
+from scorecard.model.card_spec import card_spec
+from scorecard.model.encodings import (
+    CoefficientSignWarning,
+    EncodingFit,
+    ScorecardWarning,
+    fit_onehot_lr,
+    fit_woe_lr,
+    fit_xgb_stumps,
+)
+from scorecard.model.layout import BinLayout
 from scorecard.model.scaling import CardPoints, PointsScaling, round_half_up, scale_points
+from scorecard.model.scoring import (
+    bin_indices,
+    evaluate_spec,
+    exact_scores,
+    spec_probability_of_default,
+)
+from scorecard.options import ENCODINGS
+from scorecard.parameters import Choice, Integral, Interval, Real, check_params
+from scorecard.validation import binary_target, check_weights
 
 __all__ = [
     "CoefficientSignWarning",
@@ -61,49 +72,15 @@ __all__ = [
     "training_data_sha256",
 ]
 
-ENCODINGS = ("woe-lr", "onehot-lr", "xgb-stumps")
-XGB_SEED = 0
-XGB_THREADS = 2
-LR_MAX_ITER = 1000
 DATA_HASH_METHOD = (
     "sha256 of the UTF-8 CSV text written by pandas DataFrame.to_csv(index=False, "
     "lineterminator='\\n') of the training columns X followed by the target column"
 )
-EMPTY_BINS = "bins without training rows get contribution 0 to the log-odds (neutral points)"
-
-
-class ScorecardWarning(UserWarning):
-    """A scorecard was fitted, with something the user should look at."""
-
-
-class CoefficientSignWarning(ScorecardWarning):
-    """A woe-lr coefficient has the unexpected (positive) sign."""
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def _check_choice(value: object, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise InputError(f"{name}={value!r} must be one of {', '.join(map(repr, choices))}.")
-    return value  # type: ignore[return-value]
-
-
-def _check_positive(value: object, name: str, *, upper: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise InputError(f"{name}={value!r} must be a finite number.")
-    if value <= 0 or (upper is not None and value > upper):
-        bound = f" and <= {upper}" if upper is not None else ""
-        raise InputError(f"{name}={value!r} must be > 0{bound}.")
-    return float(value)
-
-
-def _check_count(value: object, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise InputError(f"{name}={value!r} must be an integer >= {low}.")
-    return int(value)
 
 
 def _json_scalar(value: object) -> object:
@@ -159,197 +136,17 @@ def _bad_value_of(y: object, label: np.ndarray) -> object:
     return _json_scalar(values[np.flatnonzero(label == 1)[0]])
 
 
-# ---------------------------------------------------------------------------------------------
-# One characteristic: the binning table's bins in the spec's order
-# ---------------------------------------------------------------------------------------------
-
-
-class _Layout:
-    """How a BinningTable's bins map to a spec characteristic's bins.
-
-    Numeric: the same order (intervals, missing, specials). Categorical: the spec puts the
-    category groups, then one bin per special category, then the missing bin last. Arrays in
-    table order may carry one extra slot at the end for unseen categories.
-    """
-
-    def __init__(self, table: BinningTable) -> None:
-        self.table = table
-        self.name = table.name
-        self.categorical = table.dtype == "categorical"
-        n = table.n_bins
-        if self.categorical:
-            if table.unseen not in spec_module.UNSEEN_POLICIES:
-                raise InputError(
-                    f"column {table.name!r} uses unseen={table.unseen!r}, which a deployed "
-                    "scorecard cannot honour (SQL and PMML must score every row). Bin it with "
-                    "unseen='missing', 'other' or 'zero'."
-                )
-            others = [j for j in range(n) if j != table.missing_bin]
-            self.spec_order = [*others, table.missing_bin]
-            members: dict[int, list[str]] = {j: [] for j in others}
-            for category, j in (table.categories or {}).items():
-                members[int(j)].append(str(category))
-            empty = [table.labels[j] for j in others if not members[j]]
-            if empty:
-                raise ScorecardError(
-                    f"column {table.name!r}: bin(s) {empty} list no category; cannot write them "
-                    "to the spec."
-                )
-            if not others:
-                raise InputError(
-                    f"column {table.name!r} has no category bin (only the missing bin); drop it."
-                )
-            self.members = members
-        else:
-            self.spec_order = list(range(n))
-            self.members = {}
-
-    @property
-    def n_slots(self) -> int:
-        return self.table.n_bins + (1 if self.categorical else 0)
-
-    def with_unseen(self, per_bin: np.ndarray) -> np.ndarray:
-        """Per-bin values plus the unseen slot: the unseen bin's value, or 0 for unseen='zero'."""
-        per_bin = np.asarray(per_bin, dtype=np.float64)
-        if not self.categorical:
-            return per_bin
-        unseen = per_bin[self.table.unseen_bin] if self.table.unseen_bin >= 0 else 0.0
-        return np.append(per_bin, unseen)
-
-    def lookup(self, values: np.ndarray, bins: np.ndarray) -> np.ndarray:
-        """values[bin] per row; bin -1 (an unseen category under unseen='zero') reads the slot."""
-        slots = values if self.categorical else np.append(values, 0.0)
-        return slots[bins]
-
-    def spec(self, exact: np.ndarray, points: np.ndarray) -> dict[str, Any]:
-        """The characteristic as the spec writes it (schema_version 1)."""
-        table = self.table
-        bins = []
-        for j in self.spec_order:
-            info = {
-                "points": int(points[j]),
-                "points_exact": float(exact[j]),
-                "woe": None if math.isnan(table.woe[j]) else float(table.woe[j]),
-                "goods": table.goods[j].item(),
-                "bads": table.bads[j].item(),
-            }
-            kind = table.kinds[j]
-            if kind == "interval":
-                edges = [None, *(float(e) for e in table.splits), None]
-                bins.append({"kind": "interval", "lower": edges[j], "upper": edges[j + 1],
-                             "label": table.labels[j], **info})
-            elif kind == "missing":
-                bins.append({"kind": "missing", "label": table.labels[j], **info})
-            elif kind == "special" and not self.categorical:
-                value = float(table.special_values[j - table.missing_bin - 1])
-                bins.append({"kind": "special", "value": value, "label": table.labels[j], **info})
-            else:
-                bins.append({"kind": "categories", "categories": self.members[j],
-                             "label": table.labels[j], **info})
-        out: dict[str, Any] = {"name": self.name, "dtype": table.dtype}
-        if self.categorical:
-            out["unseen"] = table.unseen
-            out["bins"] = bins
-            out["unseen_points"] = int(points[-1])
-        else:
-            out["edges"] = [float(e) for e in table.splits]
-            out["special_values"] = [float(v) for v in table.special_values]
-            out["bins"] = bins
-        return out
-
-    def in_spec_order(self, per_slot: np.ndarray) -> list[float]:
-        return [float(per_slot[j]) for j in self.spec_order]
-
-
-# ---------------------------------------------------------------------------------------------
-# Scoring from a spec alone
-# ---------------------------------------------------------------------------------------------
-
-
-def _spec_bin_indices(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
-    """(rows, characteristics) index of each row's spec bin (unseen category: len(bins)).
-
-    Computed by the reference scorer itself (a one-characteristic copy of the spec whose
-    points are the bin indices), so it can never disagree with `score_frame`.
-    """
-    characteristics = spec["characteristics"]
-    out = np.empty((len(frame), len(characteristics)), dtype=np.int64)
-    base = {k: v for k, v in spec.items() if k not in ("integrity", "characteristics")}
-    base["intercept_points"] = 0
-    base["scaling"] = {**spec["scaling"], "min_score": None, "max_score": None}
-    for c, ch in enumerate(characteristics):
-        indexed = copy.deepcopy(ch)
-        for j, bin_ in enumerate(indexed["bins"]):
-            bin_["points"] = j
-        if indexed["dtype"] == "categorical":
-            indexed["unseen_points"] = len(indexed["bins"])
-        one = {**base, "characteristics": [indexed]}
-        out[:, c] = spec_module.score_frame(one, frame)["score"].to_numpy()
-    return out
-
-
-def exact_scores(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
-    """Unrounded, unclipped scores: the exact points of each row's bins plus the exact intercept.
-
-    Uses ``points_exact`` and the model section's ``intercept_points_exact`` and
-    ``unseen_points_exact``; a spec without them (written by hand) gives its integer scores.
-    """
-    spec_module.validate_spec(spec)
-    model = spec.get("model", {})
-    intercept = model.get("intercept_points_exact")
-    if intercept is None:
-        return spec_module.score_frame(
-            {**spec, "scaling": {**spec["scaling"], "min_score": None, "max_score": None}},
-            frame,
-        )["score"].to_numpy(dtype=np.float64)
-    unseen_exact = model.get("unseen_points_exact", {})
-    indices = _spec_bin_indices(spec, frame)
-    total = np.full(len(frame), float(intercept))
-    for c, ch in enumerate(spec["characteristics"]):
-        values = [b.get("points_exact", b["points"]) for b in ch["bins"]]
-        values = [float(b["points"]) if v is None else float(v) for b, v in zip(ch["bins"], values)]
-        if ch["dtype"] == "categorical":
-            values.append(float(unseen_exact.get(ch["name"], ch["unseen_points"])))
-        total += np.asarray(values)[indices[:, c]]
-    return total
-
-
-def spec_probability_of_default(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
-    """P(bad) of the exact (unrounded) model the spec was built from, per row of ``frame``."""
-    scaling = spec["scaling"]
-    log_odds_bad = (scaling["offset"] - exact_scores(spec, frame)) / scaling["factor"]
-    return 1.0 / (1.0 + np.exp(-log_odds_bad))
-
-
-def _evaluate(label: np.ndarray, score: np.ndarray, pd_: np.ndarray, **options: Any) -> dict:
-    return metrics.evaluate(label, score, pd_, **options)
-
-
-def evaluate_spec(
-    spec: Mapping[str, Any],
-    frame: pd.DataFrame,
-    *,
-    level: float = 0.95,
-    n_bands: int = 10,
-    hl_df: str | int = "holdout",
-) -> dict[str, Any]:
-    """Validation metrics of a spec on labelled rows (the target column and bad value come from
-    the spec): AUC with DeLong SE and interval, Gini, KS, log loss, Brier, calibration by score
-    band with Hosmer-Lemeshow, and the score's IV with SE. Log loss, Brier and calibration use
-    the exact model's P(bad); the ranking metrics use the deployed integer score."""
-    spec_module.validate_spec(spec)
-    if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"frame must be a pandas DataFrame, got {type(frame).__name__}.")
-    target = spec["target"]["name"]
-    if target not in frame.columns:
-        raise InputError(
-            f"target column {target!r} (named in the scorecard) not found in the data; available "
-            f"columns: {', '.join(map(str, list(frame.columns)[:20]))}."
-        )
-    label = binary_target(frame[target], name=target, bad_value=spec["target"]["bad_value"])
-    score = spec_module.score_frame(spec, frame)["score"].to_numpy()
-    pd_ = spec_probability_of_default(spec, frame)
-    return _evaluate(label, score, pd_, level=level, n_bands=n_bands, hl_df=hl_df)
+def _training_scores(card: CardPoints, layouts: Sequence[BinLayout],
+                     bins: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact and integer (unclipped) scores of the training rows from their table bins."""
+    exact = card.intercept_exact + sum(
+        lay.lookup(card.exact[c], bins[:, c]) for c, lay in enumerate(layouts)
+    )
+    integer = card.intercept_points + sum(
+        lay.lookup(card.points[c].astype(np.float64), bins[:, c])
+        for c, lay in enumerate(layouts)
+    )
+    return exact, integer
 
 
 def load_scorecard(path: str | os.PathLike) -> dict:
@@ -362,7 +159,7 @@ def load_scorecard(path: str | os.PathLike) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 
-class Scorecard(BaseEstimator):
+class Scorecard(EstimatorMixin, BaseEstimator):
     """A credit scorecard: binning, an additive model over the bins, and integer points.
 
     Parameters
@@ -381,7 +178,7 @@ class Scorecard(BaseEstimator):
     n_reason_codes : default number of reason codes of the `reason_codes` method.
     target_name : the target's name in the spec (default: y's name, else "target").
     bad_value : the value of y that means bad (default: inferred, see
-        `scorecard._validation.binary_target`: True, the larger number, or "bad"-like text).
+        `scorecard.validation.binary_target`: True, the larger number, or "bad"-like text).
     name : free-text name of the spec (default "<target> <encoding>").
 
     Attributes
@@ -438,61 +235,38 @@ class Scorecard(BaseEstimator):
         self.bad_value = bad_value
         self.name = name
 
-    # ------------------------------------------------------------------ sklearn plumbing
+    _fitted_attribute = "spec_"
+    _parameter_constraints = {
+        "binning_process": [BinningProcess, None],
+        "encoding": [Choice(ENCODINGS)],
+        "C": [Interval(Real, 0, None, closed="neither")],
+        "n_rounds": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, 1, closed="right")],
+        "base_score": [Interval(Real, None, None, closed="neither")],
+        "base_odds": [Interval(Real, 0, None, closed="neither")],
+        "pdo": [Interval(Real, 0, None, closed="neither")],
+        "min_score": [Integral, None],
+        "max_score": [Integral, None],
+        "n_reason_codes": [Interval(Integral, 0, None, closed="left")],
+        "target_name": [str, None],
+        "bad_value": "no_validation",
+        "name": [str, None],
+    }
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        tags.input_tags.categorical = True
-        tags.target_tags.required = True
         return tags
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "spec_")
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "spec_"):
-            raise NotFittedError("This Scorecard is not fitted yet; call fit(X, y) first.")
-
-    def _check_params(self) -> PointsScaling:
-        _check_choice(self.encoding, "encoding", ENCODINGS)
-        _check_positive(self.C, "C")
-        _check_count(self.n_rounds, "n_rounds", 1)
-        _check_positive(self.learning_rate, "learning_rate", upper=1.0)
-        _check_count(self.n_reason_codes, "n_reason_codes", 0)
-        if self.binning_process is not None and not isinstance(self.binning_process,
-                                                               BinningProcess):
-            raise InputError(
-                f"binning_process must be a BinningProcess or None, got "
-                f"{type(self.binning_process).__name__}."
-            )
-        if self.target_name is not None and not isinstance(self.target_name, str):
-            raise InputError(f"target_name={self.target_name!r} must be a string or None.")
-        if self.name is not None and not isinstance(self.name, str):
-            raise InputError(f"name={self.name!r} must be a string or None.")
-        return PointsScaling(self.base_score, self.base_odds, self.pdo, self.min_score,
-                             self.max_score)
 
     # ------------------------------------------------------------------ fit
 
     def fit(self, X: object, y: object, sample_weight: object = None) -> Scorecard:
         """Bin (unless the binning process is fitted), fit the encoding, scale to points."""
-        scaling = self._check_params()
+        self._validate_params()
+        scaling = PointsScaling(self.base_score, self.base_odds, self.pdo, self.min_score,
+                                self.max_score)
         frame = _as_frame(X)
-        if y is None:
-            raise InputError("Scorecard requires y: pass the binary target (e.g. 1 = bad).")
-        if isinstance(y, pd.DataFrame):
-            if y.shape[1] != 1:
-                raise InputError("y must be one column (the target).")
-            y = y.iloc[:, 0]
-        target_name = self.target_name or (
-            str(y.name) if isinstance(y, pd.Series) and y.name is not None else "target"
-        )
-        y_values = y if isinstance(y, (pd.Series, np.ndarray)) else np.asarray(y)
-        if np.ndim(y_values) != 1:
-            raise InputError(f"y must be 1-D (one target value per row), got shape {np.shape(y)}.")
+        y_values, target_name = self._target_values(y)
         label = binary_target(y_values, name=target_name, bad_value=self.bad_value)
         if label.shape[0] != len(frame):
             raise InputError(f"X has {len(frame)} rows but y has {label.shape[0]} values.")
@@ -505,36 +279,25 @@ class Scorecard(BaseEstimator):
                 "the binning process selected no characteristic (none has two or more non-empty "
                 "bins meeting its selection criteria); relax `selection` or check the data."
             )
-        layouts = [_Layout(process.binning_tables_[c]) for c in selected]
+        layouts = [BinLayout(process.binning_tables_[c]) for c in selected]
         bins = process.transform(frame, metric="bin")
+        fitted = self._encoder()(layouts, bins, label, weights)
+        self._set_encoding(fitted)
 
-        if self.encoding == "woe-lr":
-            contributions, intercept, model = self._fit_woe_lr(layouts, bins, label, weights)
-        elif self.encoding == "onehot-lr":
-            contributions, intercept, model = self._fit_onehot_lr(layouts, bins, label, weights)
-        else:
-            contributions, intercept, model = self._fit_xgb(layouts, bins, label, weights)
-
-        card = scale_points(contributions, intercept, scaling)
+        card = scale_points(fitted.contributions, fitted.intercept, scaling)
         self.binning_process_ = process
         self.characteristics_ = selected
-        self.intercept_ = float(intercept)
+        self.intercept_ = float(fitted.intercept)
         self.contributions_ = {
-            lay.name: np.asarray(c[: lay.table.n_bins]) for lay, c in zip(layouts, contributions)
+            lay.name: np.asarray(c[: lay.table.n_bins])
+            for lay, c in zip(layouts, fitted.contributions)
         }
         self.scaling_ = scaling
         self.card_points_ = card
         self.classes_ = np.array([0, 1])
         self._layouts = layouts
-        self._slot_contributions = contributions
-
-        exact = card.intercept_exact + sum(
-            lay.lookup(card.exact[c], bins[:, c]) for c, lay in enumerate(layouts)
-        )
-        integer = card.intercept_points + sum(
-            lay.lookup(card.points[c].astype(np.float64), bins[:, c])
-            for c, lay in enumerate(layouts)
-        )
+        self._slot_contributions = fitted.contributions
+        exact, integer = _training_scores(card, layouts, bins)
         error = np.abs(integer - exact)
         self.rounding_error_ = {
             "max_abs": float(error.max()),
@@ -546,13 +309,18 @@ class Scorecard(BaseEstimator):
         target = {"name": target_name, "bad_value": _bad_value_of(y_values, label)}
         self.target_name_ = target_name
         self.bad_value_ = target["bad_value"]
-        spec = self._build_spec(layouts, card, scaling, target, model, process)
+        spec = card_spec(
+            layouts, card, scaling, fitted, target=target, encoding=self.encoding,
+            name=self.name or f"{target_name} {self.encoding}",
+            rounding_error=self.rounding_error_, n_reason_codes=int(self.n_reason_codes),
+            binning_params=jsonable(process.get_params()),
+        )
         spec_score = spec_module.score_frame(spec, frame)["score"].to_numpy()
         self._check_agreement(layouts, spec, frame, bins, scaling.clip(round_half_up(integer)),
                               spec_score)
 
         pd_train = 1.0 / (1.0 + np.exp(-scaling.log_odds_bad(exact)))
-        self.train_metrics_ = _evaluate(label, spec_score, pd_train, hl_df="fitted")
+        self.train_metrics_ = metrics.evaluate(label, spec_score, pd_train, hl_df="fitted")
         self.n_train_ = int(len(frame))
         self.data_sha256_ = training_data_sha256(frame, y_values, target_name)
         spec["training"] = {
@@ -567,6 +335,38 @@ class Scorecard(BaseEstimator):
         self.points_table_ = spec_module.points_table(self.spec_)
         return self
 
+    def _target_values(self, y: object) -> tuple[object, str]:
+        """y as a 1-D Series or array, and the target's name."""
+        if y is None:
+            raise InputError("Scorecard requires y: pass the binary target (e.g. 1 = bad).")
+        if isinstance(y, pd.DataFrame):
+            if y.shape[1] != 1:
+                raise InputError("y must be one column (the target).")
+            y = y.iloc[:, 0]
+        target_name = self.target_name or (
+            str(y.name) if isinstance(y, pd.Series) and y.name is not None else "target"
+        )
+        y_values = y if isinstance(y, (pd.Series, np.ndarray)) else np.asarray(y)
+        if np.ndim(y_values) != 1:
+            raise InputError(f"y must be 1-D (one target value per row), got shape {np.shape(y)}.")
+        return y_values, target_name
+
+    def _encoder(self):
+        """The fitter of `encoding` with this card's parameters (scorecard.model.encodings)."""
+        if self.encoding == "woe-lr":
+            return partial(fit_woe_lr, C=self.C)
+        if self.encoding == "onehot-lr":
+            return partial(fit_onehot_lr, C=self.C)
+        return partial(fit_xgb_stumps, n_rounds=self.n_rounds, learning_rate=self.learning_rate)
+
+    def _set_encoding(self, fitted: EncodingFit) -> None:
+        self.estimator_ = fitted.estimator
+        self.unexpected_sign_ = list(fitted.unexpected_sign)
+        if fitted.coef is not None:
+            self.coef_ = fitted.coef
+        if fitted.additivity_error is not None:
+            self.additivity_error_ = fitted.additivity_error
+
     def _fit_binning(self, frame: pd.DataFrame, label: np.ndarray,
                      weights: np.ndarray | None) -> BinningProcess:
         given = self.binning_process
@@ -576,212 +376,16 @@ class Scorecard(BaseEstimator):
             return BinningProcess.from_json(given.to_json())
         return clone(given).fit(frame, label, sample_weight=weights)
 
-    # ------------------------------------------------------------------ encodings
-
-    def _logistic(self):
-        from sklearn.linear_model import LogisticRegression
-
-        return LogisticRegression(C=float(self.C), solver="lbfgs", max_iter=LR_MAX_ITER)
-
-    def _lr_info(self, estimator) -> dict[str, Any]:
-        return {
-            "type": "LogisticRegression",
-            "penalty": "l2",
-            "C": float(self.C),
-            "solver": "lbfgs",
-            "n_iter": int(np.max(estimator.n_iter_)),
-        }
-
-    def _fit_woe_lr(self, layouts, bins, label, weights):
-        woe = np.column_stack([
-            lay.lookup(lay.with_unseen(lay.table.transform_woe), bins[:, c])
-            for c, lay in enumerate(layouts)
-        ])
-        estimator = self._logistic().fit(woe, label, sample_weight=weights)
-        coef = estimator.coef_[0].astype(np.float64)
-        intercept = float(estimator.intercept_[0])
-        contributions = [
-            coef[c] * lay.with_unseen(lay.table.transform_woe) for c, lay in enumerate(layouts)
-        ]
-        unexpected = [lay.name for c, lay in enumerate(layouts) if coef[c] > 0]
-        if unexpected:
-            warnings.warn(
-                f"woe-lr: characteristic(s) {', '.join(map(repr, unexpected))} have a positive "
-                "coefficient, i.e. a higher WoE (lower observed risk) raises the predicted risk. "
-                "Usually collinearity with other characteristics: consider dropping them.",
-                CoefficientSignWarning,
-                stacklevel=3,
-            )
-        self.estimator_ = estimator
-        self.coef_ = coef
-        self.unexpected_sign_ = unexpected
-        model = {
-            **self._lr_info(estimator),
-            "features": "WoE of each characteristic's bin",
-            "coefficients": {lay.name: float(coef[c]) for c, lay in enumerate(layouts)},
-            "expected_sign": "negative (WoE > 0 means lower risk; the model predicts bad)",
-            "unexpected_sign": unexpected,
-        }
-        return contributions, intercept, model
-
-    def _fit_onehot_lr(self, layouts, bins, label, weights):
-        import scipy.sparse as sp
-
-        n_rows = bins.shape[0]
-        sizes = [lay.table.n_bins for lay in layouts]
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-        fired = bins >= 0
-        rows = np.broadcast_to(np.arange(n_rows)[:, None], bins.shape)[fired]
-        cols = (bins + starts[None, :])[fired]
-        design = sp.csr_matrix(
-            (np.ones(rows.size), (rows, cols)), shape=(n_rows, int(sum(sizes)))
-        )
-        estimator = self._logistic().fit(design, label, sample_weight=weights)
-        coef = estimator.coef_[0].astype(np.float64).copy()
-        empty = np.concatenate([lay.table.total == 0 for lay in layouts])
-        coef[empty] = 0.0
-        intercept = float(estimator.intercept_[0])
-        contributions = []
-        for c, lay in enumerate(layouts):
-            per_bin = coef[starts[c]: starts[c] + sizes[c]]
-            contributions.append(lay.with_unseen(per_bin))
-        self.estimator_ = estimator
-        self.coef_ = coef
-        self.unexpected_sign_ = []
-        model = {
-            **self._lr_info(estimator),
-            "features": "one indicator per bin (every bin, no reference level)",
-            "coefficients": {
-                lay.name: lay.in_spec_order(contributions[c]) for c, lay in enumerate(layouts)
-            },
-        }
-        return contributions, intercept, model
-
-    def _fit_xgb(self, layouts, bins, label, weights):
-        from xgboost import XGBClassifier
-
-        m = len(layouts)
-        woe_values = [lay.with_unseen(lay.table.transform_woe) for lay in layouts]
-        woe = np.column_stack([lay.lookup(woe_values[c], bins[:, c])
-                               for c, lay in enumerate(layouts)])
-        params = {
-            "n_estimators": int(self.n_rounds),
-            "max_depth": 1,
-            "learning_rate": float(self.learning_rate),
-            "tree_method": "hist",
-            "objective": "binary:logistic",
-            "monotone_constraints": "(" + ",".join(["-1"] * m) + ")",
-            "random_state": XGB_SEED,
-            "n_jobs": XGB_THREADS,
-        }
-        estimator = XGBClassifier(**params).fit(woe, label, sample_weight=weights)
-        # Additivity: margin(x) = margin(ref) + sum_f [margin(ref with x_f) - margin(ref)].
-        reference = np.zeros((1, m))
-        probes = [reference]
-        for c, values in enumerate(woe_values):
-            block = np.zeros((values.size, m))
-            block[:, c] = values
-            probes.append(block)
-        margins = estimator.predict(np.vstack(probes), output_margin=True).astype(np.float64)
-        intercept = float(margins[0])
-        contributions, start = [], 1
-        for values in woe_values:
-            contributions.append(margins[start: start + values.size] - intercept)
-            start += values.size
-        reduced = intercept + sum(
-            lay.lookup(contributions[c], bins[:, c]) for c, lay in enumerate(layouts)
-        )
-        booster_margin = estimator.predict(woe, output_margin=True).astype(np.float64)
-        self.additivity_error_ = float(np.max(np.abs(reduced - booster_margin)))
-        self.estimator_ = estimator
-        self.unexpected_sign_ = []
-        used = estimator.get_booster().get_score(importance_type="weight")
-        model = {
-            "type": "XGBClassifier",
-            "features": "WoE of each characteristic's bin",
-            "params": {k: v for k, v in params.items()},
-            "xgboost_version": __import__("xgboost").__version__,
-            "reference": "every characteristic at WoE 0; contribution = margin with one "
-                         "characteristic at its bin's WoE minus the reference margin",
-            "reference_margin": intercept,
-            "additivity_max_abs_error": self.additivity_error_,
-            "splits_per_characteristic": {
-                lay.name: int(used.get(f"f{c}", 0)) for c, lay in enumerate(layouts)
-            },
-        }
-        return contributions, intercept, model
-
     # ------------------------------------------------------------------ spec
-
-    def _build_spec(self, layouts, card: CardPoints, scaling: PointsScaling, target,
-                    model: dict, process: BinningProcess) -> dict:
-        characteristics = [lay.spec(card.exact[c], card.points[c]) for c, lay in
-                           enumerate(layouts)]
-        model = {
-            **model,
-            "intercept": self.intercept_,
-            "log_odds": "log-odds of bad = intercept + sum over characteristics of the row's "
-                        "bin contribution",
-            "contributions": {
-                lay.name: lay.in_spec_order(self._slot_contributions[c])
-                for c, lay in enumerate(layouts)
-            },
-            "unseen_contributions": {
-                lay.name: float(self._slot_contributions[c][-1])
-                for c, lay in enumerate(layouts) if lay.categorical
-            },
-            "empty_bins": EMPTY_BINS,
-            "points_shift": {lay.name: card.shift[c] for c, lay in enumerate(layouts)},
-            "intercept_points_exact": card.intercept_exact,
-            "unseen_points_exact": {
-                lay.name: float(card.exact[c][-1]) for c, lay in enumerate(layouts)
-                if lay.categorical
-            },
-            "rounding": "each bin's exact points and the intercept rounded half up",
-            "rounding_error": {**self.rounding_error_, "rows": "training, before clipping"},
-            "reason_codes": int(self.n_reason_codes),
-            "binning": {
-                "params": jsonable(process.get_params()),
-                "iv": {lay.name: float(lay.table.iv) for lay in layouts},
-            },
-        }
-        return {
-            "schema_version": 1,
-            "kind": "scorecard",
-            "package_version": __version__,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "name": self.name or f"{target['name']} {self.encoding}",
-            "target": target,
-            "encoding": self.encoding,
-            "conventions": {
-                "woe": "ln(share of goods / share of bads)",
-                "woe_sign": stats.WOE_SIGN,
-                "smoothing_alpha_default": stats.DEFAULT_ALPHA,
-                "score": "higher score = lower risk",
-                "numeric_bins": "[lower, upper): value < edge goes left; NaN -> missing bin; "
-                                "special values matched exactly before edges",
-                "empty_bins": EMPTY_BINS,
-            },
-            "scaling": scaling.to_dict(),
-            "intercept_points": card.intercept_points,
-            "characteristics": characteristics,
-            "model": model,
-            "training": {"n_rows": 0},
-        }
 
     def _check_agreement(self, layouts, spec, frame, bins, integer, spec_score) -> None:
         """The spec's reference scorer must put every training row in the binning's bin."""
         if np.array_equal(integer, spec_score):
             return
-        indices = _spec_bin_indices(spec, frame)
+        indices = bin_indices(spec, frame)
         bad = []
         for c, lay in enumerate(layouts):
-            slots = np.asarray([*lay.spec_order, lay.table.n_bins] if lay.categorical
-                               else lay.spec_order)
-            position = np.empty(lay.n_slots, dtype=np.int64)
-            position[slots] = np.arange(slots.size)
-            table_bins = np.where(bins[:, c] < 0, lay.n_slots - 1, bins[:, c])
-            n_off = int(np.sum(position[table_bins] != indices[:, c]))
+            n_off = int(np.sum(lay.spec_index(bins[:, c]) != indices[:, c]))
             if n_off:
                 bad.append(f"{lay.name!r} ({n_off} rows)")
         warnings.warn(
@@ -796,7 +400,11 @@ class Scorecard(BaseEstimator):
 
     def _frame(self, X: object) -> pd.DataFrame:
         self._check_fitted()
-        return _as_frame(X, getattr(self.binning_process_, "_input_names", None))
+        process = self.binning_process_
+        names = getattr(process, "feature_names_in_", None)
+        if names is None:
+            names = [f"x{i}" for i in range(process.n_features_in_)]
+        return _as_frame(X, list(names))
 
     def score(self, X: object) -> np.ndarray:
         """Integer scores (higher = lower risk), computed by the spec's reference scorer."""
@@ -807,7 +415,8 @@ class Scorecard(BaseEstimator):
         """reason_1 .. reason_k: the characteristics costing each row most points relative to
         their best bin (None where fewer lose points). k defaults to `n_reason_codes`."""
         k = self.n_reason_codes if k is None else k
-        _check_count(k, "k", 1)
+        check_params({"k": k}, {"k": [Interval(Integral, 1, None, closed="left")]},
+                     "reason_codes")
         frame = self._frame(X)
         scored = spec_module.score_frame(self.spec_, frame, reason_codes=int(k))
         return scored.drop(columns="score")
@@ -847,8 +456,8 @@ class Scorecard(BaseEstimator):
         label = binary_target(y_values, name=self.target_name_, bad_value=self.bad_value_)
         if label.shape[0] != len(frame):
             raise InputError(f"X has {len(frame)} rows but y has {label.shape[0]} values.")
-        return _evaluate(label, self.score(frame), self.predict_proba(frame)[:, 1], level=level,
-                         n_bands=n_bands, hl_df=hl_df)
+        return metrics.evaluate(label, self.score(frame), self.predict_proba(frame)[:, 1],
+                                level=level, n_bands=n_bands, hl_df=hl_df)
 
     def to_spec(self) -> dict:
         """A copy of the sealed spec (JSON-ready dict)."""

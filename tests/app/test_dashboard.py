@@ -61,8 +61,8 @@ def test_history_lists_stored_report():
 
 
 def test_binning_page_matches_the_estimator():
-    from scorecard._validation import binary_target
     from scorecard.binning import BinningProcess
+    from scorecard.validation import binary_target
 
     at = AppTest.from_file(MAIN, default_timeout=120).run()
     at.switch_page("views/binning.py").run()
@@ -97,8 +97,8 @@ def test_scorecard_page_shows_holdout_performance_and_exports():
 
     from sklearn.model_selection import train_test_split
 
-    from scorecard._validation import binary_target
     from scorecard.model.scorecard import Scorecard
+    from scorecard.validation import binary_target
 
     at = AppTest.from_file(MAIN, default_timeout=180).run()
     at.switch_page("views/scorecard.py").run()

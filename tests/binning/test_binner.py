@@ -9,11 +9,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from merge_oracle import brute_force_merge
 
 from scorecard import engine, stats
 from scorecard.binning import BinningTable, OptimalBinner, stump_split_candidates
-from scorecard.binning._solver import _brute_force_merge, _iv_term
+from scorecard.binning._solver import _iv_term
 from scorecard.exceptions import InputError, NotFittedError, SpecError
 
 
@@ -59,7 +62,7 @@ def test_iv_equals_brute_force_over_all_contiguous_partitions(seed, constraints)
     counts = prebin_counts(binner, x, y)
     numeric = counts[:-1]
     options = {"monotonic_trend": "auto", "min_bin_size": 0.05, **constraints}
-    brute = _brute_force_merge(numeric[:, 0], numeric[:, 1], total_goods=counts[:, 0].sum(),
+    brute = brute_force_merge(numeric[:, 0], numeric[:, 1], total_goods=counts[:, 0].sum(),
                                total_bads=counts[:, 1].sum(), **options)
     table = binner.table_
     n_final = binner.splits_.size + 1
@@ -79,7 +82,7 @@ def test_missing_and_special_rows_count_in_the_totals_but_are_never_merged():
     binner = OptimalBinner(max_n_prebins=10, special_values=[-999]).fit(x, y)
     counts = prebin_counts(binner, x, y, (-999.0,))
     k = binner.prebin_splits_.size + 1
-    brute = _brute_force_merge(counts[:k, 0], counts[:k, 1], total_goods=counts[:, 0].sum(),
+    brute = brute_force_merge(counts[:k, 0], counts[:k, 1], total_goods=counts[:, 0].sum(),
                                total_bads=counts[:, 1].sum(), min_bin_size=0.05)
     table = binner.table_
     np.testing.assert_array_equal(table.goods[:-2], brute.goods)
@@ -101,7 +104,7 @@ def test_categorical_merge_is_exact_over_categories_sorted_by_event_rate():
     per_cat = pd.crosstab(pd.Series(x), pd.Series(y))
     order = (per_cat[1] / per_cat.sum(axis=1)).sort_values().index
     goods, bads = per_cat.loc[order, 0].to_numpy(), per_cat.loc[order, 1].to_numpy()
-    brute = _brute_force_merge(goods, bads, monotonic_trend="ascending", min_bin_size=0.1)
+    brute = brute_force_merge(goods, bads, monotonic_trend="ascending", min_bin_size=0.1)
     table = binner.table_
     np.testing.assert_array_equal(table.goods[:-1], brute.goods)
     assert np.all(np.diff(table.event_rate[:-1]) > 0)
@@ -360,7 +363,7 @@ def test_docstrings_warn_that_the_iv_inference_is_optimistic():
 
 _ONE_CHARACTERISTIC = (
     "OptimalBinner bins one characteristic: X must be 1-D or have one column, and this check "
-    "fits it on several columns (BinningProcess covers the multi-column case and passes it)"
+    "fits it on several columns; it runs, and passes, through FirstColumnBinner below"
 )
 _MULTI_COLUMN_CHECKS = [
     "check_fit_score_takes_y", "check_estimators_overwrite_params",
@@ -390,3 +393,48 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(estimator)
+
+
+class FirstColumnBinner(OptimalBinner):
+    """OptimalBinner of the first column of a 2-D X: lets scikit-learn's multi-column checks
+    (idempotence, sample order, sample weights, pipelines, dtypes, ...) test OptimalBinner."""
+
+    def fit(self, X, y=None, sample_weight=None):
+        first, n_features = _first_column(X)
+        super().fit(first, y, sample_weight=sample_weight)
+        self.n_features_in_ = n_features
+        return self
+
+    def transform(self, X, metric="woe"):
+        self._check_fitted()
+        first, n_features = _first_column(X)
+        if n_features != self.n_features_in_:
+            raise InputError(f"X has {n_features} features, but FirstColumnBinner is expecting "
+                             f"{self.n_features_in_} features as input.")
+        return super().transform(first, metric=metric).reshape(-1, 1)
+
+    def fit_transform(self, X, y=None, sample_weight=None, metric="woe"):
+        return self.fit(X, y, sample_weight=sample_weight).transform(X, metric=metric)
+
+
+def _first_column(X):
+    if sp.issparse(X):
+        raise InputError("X is a sparse matrix: sparse input is not supported.")
+    if isinstance(X, pd.DataFrame):
+        return X.iloc[:, 0], X.shape[1]
+    arr = np.asarray(X)
+    if arr.ndim != 2:
+        raise InputError(f"X must be 2-D; got shape {arr.shape}. Reshape your data.")
+    if arr.shape[1] == 0:
+        raise InputError(
+            f"X has 0 feature(s) (shape={arr.shape}) while a minimum of 1 is required."
+        )
+    return arr[:, 0], arr.shape[1]
+
+
+@parametrize_with_checks([FirstColumnBinner()])
+def test_sklearn_checks_pass_through_a_one_column_adapter(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(estimator)
+

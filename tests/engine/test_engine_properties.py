@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from scorecard import engine
-from scorecard.engine import _reference as ref
+from scorecard.engine import reference as ref
 
 FEW = settings(max_examples=50, deadline=None)
 

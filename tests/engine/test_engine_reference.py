@@ -7,7 +7,7 @@ import pytest
 
 from scorecard import engine
 from scorecard.engine import _kernels
-from scorecard.engine import _reference as ref
+from scorecard.engine import reference as ref
 
 N_ROWS = 30_000
 

@@ -8,12 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scorecard import engine
-from scorecard.engine.mapping import (
-    map_codes,
-    map_codes_reference,
-    map_numeric,
-    map_numeric_reference,
-)
+from scorecard.engine.mapping import map_codes, map_numeric
+from scorecard.engine.reference import map_codes as map_codes_reference
+from scorecard.engine.reference import map_numeric as map_numeric_reference
 from scorecard.exceptions import InputError
 
 

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scorecard._validation import category_text, value_text
 from scorecard.binning import BinningProcess
 from scorecard.export import python_scorer_source
 from scorecard.model.scorecard import Scorecard
 from scorecard.model.spec import score_frame
+from scorecard.validation import category_text, value_text
 
 
 def test_value_text_rule():

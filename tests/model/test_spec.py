@@ -14,6 +14,7 @@ import pytest
 
 from scorecard.exceptions import InputError, SpecError
 from scorecard.model.spec import (
+    bin_indices,
     compute_integrity,
     dumps_spec,
     load_spec,
@@ -429,3 +430,30 @@ def test_points_table_lists_every_bin_and_the_unseen_row():
     first = table.iloc[0]
     assert (first["points"], first["points_exact"], first["goods"]) == (30, 29.6, 10.0)
     assert math.isnan(table.iloc[3]["woe"])  # the missing bin gave no woe
+
+
+def test_bin_indices_number_the_spec_bins_and_drive_the_score():
+    spec = base_spec()
+    frame = pd.DataFrame({
+        "duration": [5.0, 12.0, 30.0, np.nan, -999.0, 24.0],
+        "purpose": ["new car", "tv", None, "boat", "car", np.nan],
+    })
+    indices = bin_indices(spec, frame)
+    # duration: intervals 0..2, missing 3, special -999 -> 4; purpose: groups 0..1, missing 2,
+    # unseen -> len(bins) = 3.
+    assert indices.tolist() == [[0, 0], [1, 1], [2, 2], [3, 3], [4, 0], [2, 2]]
+    points = [np.array([b["points"] for b in ch["bins"]] + [ch.get("unseen_points", 0)])
+              for ch in spec["characteristics"]]
+    by_hand = spec["intercept_points"] + sum(points[c][indices[:, c]] for c in range(2))
+    assert score_frame(spec, frame)["score"].tolist() == by_hand.tolist()
+
+
+def test_bin_indices_check_their_input():
+    spec = base_spec()
+    with pytest.raises(InputError, match="'purpose'"):
+        bin_indices(spec, pd.DataFrame({"duration": [1.0]}))
+    with pytest.raises(InputError, match="DataFrame"):
+        bin_indices(spec, {"duration": [1.0]})
+    spec["characteristics"][1]["unseen"] = "error"
+    with pytest.raises(SpecError):
+        bin_indices(spec, pd.DataFrame({"duration": [1.0], "purpose": ["a"]}))

@@ -1,7 +1,8 @@
-"""Plain-numpy twins of the engine kernels: obviously correct, slow, used by tests and benchmarks.
+"""Plain-numpy twins of every engine kernel: obviously correct, slow; the specification the
+kernels are tested against and the baseline the benchmarks time them against.
 
-Each function takes already-validated inputs and returns what the matching public function in
-`scorecard.engine.api` returns.
+Each function takes already-validated inputs and returns what the function of the same name in
+`scorecard.engine.api` or `scorecard.engine.mapping` returns.
 """
 
 from __future__ import annotations
@@ -128,4 +129,42 @@ def count_codes(
             size = int(n_bins[f])
         bins = assign_codes(C[:, f], lookup, int(missing_bins[f]))
         out.append(count_bins(bins, size, label, weights))
+    return out
+
+
+
+
+def map_numeric(
+    X: np.ndarray,
+    edges_list: Sequence[np.ndarray],
+    values_list: Sequence[np.ndarray],
+    special_values: Sequence[Sequence[float]] | None = None,
+) -> np.ndarray:
+    """searchsorted, then the missing and special bins, then a lookup in values."""
+    X = np.asarray(X, dtype=np.float64)
+    specials = special_values or [()] * X.shape[1]
+    out = np.empty(X.shape, dtype=np.float64)
+    for f in range(X.shape[1]):
+        x = X[:, f]
+        edges = np.asarray(edges_list[f], dtype=np.float64)
+        bins = np.searchsorted(edges, x, side="right")
+        bins[np.isnan(x)] = edges.size + 1
+        for s, value in enumerate(specials[f]):
+            bins[x == value] = edges.size + 2 + s
+        out[:, f] = np.asarray(values_list[f], dtype=np.float64)[bins]
+    return out
+
+
+def map_codes(
+    C: np.ndarray,
+    code_to_bin_list: Sequence[np.ndarray],
+    missing_bins: Sequence[int],
+    values_list: Sequence[np.ndarray],
+) -> np.ndarray:
+    """Lookup of each code's bin (code -1: the missing bin), then of the bin's value."""
+    C = np.asarray(C, dtype=np.int64)
+    out = np.empty(C.shape, dtype=np.float64)
+    for f in range(C.shape[1]):
+        lookup = np.append(np.asarray(code_to_bin_list[f], dtype=np.int64), missing_bins[f])
+        out[:, f] = np.asarray(values_list[f], dtype=np.float64)[lookup[C[:, f]]]
     return out

@@ -1,0 +1,248 @@
+"""Scoring from a spec alone: each row's bin, integer scores, reason codes, exact scores, metrics.
+
+`bin_indices` is the one place that puts a row into a spec bin; `score_frame` (the reference
+scorer every export must reproduce exactly), the exact scores, the reason codes and the
+validation metrics are all lookups on its result, so they can never disagree about a bin.
+
+Bin index per characteristic, in spec order: numeric characteristics number their interval
+bins, then the missing bin, then one bin per special value; categorical ones their category
+bins, then the missing bin, and an unseen category gets ``len(bins)`` (the unseen slot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scorecard.exceptions import InputError
+from scorecard.model import metrics
+from scorecard.model.schema import validate_spec
+from scorecard.validation import binary_target, category_text
+
+__all__ = [
+    "bin_indices",
+    "evaluate_spec",
+    "exact_scores",
+    "score_frame",
+    "spec_probability_of_default",
+]
+
+
+def _numeric_column(series: pd.Series, name: str) -> np.ndarray:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)
+    values = series.to_numpy(dtype=object)
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    out = np.full(values.shape[0], np.nan)
+    try:
+        out[~missing] = np.asarray(values[~missing], dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        bad = next(
+            (v for v in values[~missing] if not _parses_as_float(v)), values[~missing][0]
+        )
+        raise InputError(
+            f"column {name!r} is numeric in the scorecard but holds {bad!r}, which is not a "
+            "number; fix or drop those values."
+        ) from None
+    return out
+
+
+def _parses_as_float(value: object) -> bool:
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def _numeric_bins(x: np.ndarray, ch: Mapping[str, Any]) -> np.ndarray:
+    n_intervals = len(ch["edges"]) + 1
+    bins = np.searchsorted(np.asarray(ch["edges"], dtype=np.float64), x, side="right")
+    for s, value in enumerate(ch["special_values"]):
+        bins[x == value] = n_intervals + 1 + s
+    bins[np.isnan(x)] = n_intervals
+    return bins
+
+
+def _categorical_bins(series: pd.Series, ch: Mapping[str, Any]) -> np.ndarray:
+    text = category_text(series)
+    categories: list[str] = []
+    bin_of_category: list[int] = []
+    for j, bin_ in enumerate(ch["bins"][:-1]):
+        categories.extend(bin_["categories"])
+        bin_of_category.extend([j] * len(bin_["categories"]))
+    n_bins = len(ch["bins"])
+    lookup = np.array([*bin_of_category, n_bins], dtype=np.int64)  # code -1 -> unseen slot
+    values = text.to_numpy(dtype=object, na_value=None)
+    codes = pd.Index(categories, dtype=object).get_indexer(values)  # -1: unseen or missing
+    bins = lookup[codes]
+    bins[np.asarray(text.isna(), dtype=bool)] = n_bins - 1
+    return bins
+
+
+def _indices(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
+    """`bin_indices` of a validated spec."""
+    characteristics = spec["characteristics"]
+    absent = [ch["name"] for ch in characteristics if ch["name"] not in frame.columns]
+    if absent:
+        raise InputError(
+            f"input column(s) {', '.join(map(repr, absent))} needed by the scorecard are missing "
+            f"from the data; available columns: {', '.join(map(str, list(frame.columns)[:20]))}."
+        )
+    out = np.empty((len(frame), len(characteristics)), dtype=np.int64)
+    for c, ch in enumerate(characteristics):
+        column = frame[ch["name"]]
+        if isinstance(column, pd.DataFrame):
+            raise InputError(f"column {ch['name']!r} appears more than once in the data.")
+        if ch["dtype"] == "numeric":
+            out[:, c] = _numeric_bins(_numeric_column(column, ch["name"]), ch)
+        else:
+            out[:, c] = _categorical_bins(column, ch)
+    return out
+
+
+def _check_frame(frame: object) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"frame must be a pandas DataFrame, got {type(frame).__name__}.")
+
+
+def bin_indices(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
+    """(rows, characteristics) int64: the index of each row's bin in each characteristic's
+    ``bins`` (spec order); an unseen category gets ``len(bins)``.
+
+    Numeric inputs: NaN/None is missing, special values match exactly, otherwise the interval
+    bin is the number of edges <= x. Categorical inputs are compared as text.
+    """
+    validate_spec(spec)
+    _check_frame(frame)
+    return _indices(spec, frame)
+
+
+def bin_values(ch: Mapping[str, Any], per_bin: Sequence[float], unseen: float) -> np.ndarray:
+    """One value per bin index of `bin_indices`: `per_bin`, plus the unseen slot if categorical."""
+    values = list(per_bin)
+    if ch["dtype"] == "categorical":
+        values.append(unseen)
+    return np.asarray(values)
+
+
+def _lookup(values: Sequence[np.ndarray], indices: np.ndarray) -> np.ndarray:
+    """(rows, characteristics): values[c][indices[:, c]]."""
+    out = np.empty(indices.shape, dtype=np.result_type(*values) if values else np.int64)
+    for c, per_bin in enumerate(values):
+        out[:, c] = per_bin[indices[:, c]]
+    return out
+
+
+def _integer_points(ch: Mapping[str, Any]) -> np.ndarray:
+    return bin_values(ch, [b["points"] for b in ch["bins"]], ch.get("unseen_points", 0)).astype(
+        np.int64
+    )
+
+
+def score_frame(
+    spec: Mapping[str, Any], frame: pd.DataFrame, *, reason_codes: int = 0
+) -> pd.DataFrame:
+    """Score every row: the reference implementation every export must reproduce exactly.
+
+    Returns a frame on ``frame``'s index with ``score`` (int64) and, when ``reason_codes`` = k > 0,
+    ``reason_1`` .. ``reason_k``: the characteristics that cost the row most points relative to
+    their best bin (ties in characteristic order; None where fewer than k lose points).
+    Rows are put into bins by `bin_indices`.
+    """
+    validate_spec(spec)
+    _check_frame(frame)
+    if (
+        isinstance(reason_codes, bool)
+        or not isinstance(reason_codes, (int, np.integer))
+        or reason_codes < 0
+    ):
+        raise InputError(f"reason_codes must be an integer >= 0, got {reason_codes!r}.")
+    characteristics = spec["characteristics"]
+    per_bin = [_integer_points(ch) for ch in characteristics]
+    points = _lookup(per_bin, _indices(spec, frame))
+    score = points.sum(axis=1, dtype=np.int64) + np.int64(spec["intercept_points"])
+    low, high = spec["scaling"]["min_score"], spec["scaling"]["max_score"]
+    if low is not None or high is not None:
+        score = np.clip(score, low, high)
+    result = pd.DataFrame({"score": score.astype(np.int64)}, index=frame.index)
+    k = int(reason_codes)
+    if k:
+        names = [ch["name"] for ch in characteristics]
+        best = np.array([values.max() for values in per_bin], dtype=np.int64)
+        lost = best[None, :] - points
+        order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
+        top_lost = np.take_along_axis(lost, order, axis=1)
+        labels = np.array(names, dtype=object)[order]
+        labels[top_lost <= 0] = None
+        n_rows = len(frame)
+        for r in range(k):
+            column = labels[:, r] if r < labels.shape[1] else np.full(n_rows, None, dtype=object)
+            result[f"reason_{r + 1}"] = pd.Series(column, index=frame.index, dtype=object)
+    return result
+
+
+def exact_scores(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
+    """Unrounded, unclipped scores: the exact points of each row's bins plus the exact intercept.
+
+    Uses ``points_exact`` and the model section's ``intercept_points_exact`` and
+    ``unseen_points_exact``; a spec without them (written by hand) gives its integer scores.
+    """
+    validate_spec(spec)
+    _check_frame(frame)
+    model = spec.get("model", {})
+    intercept = model.get("intercept_points_exact")
+    if intercept is None:
+        return score_frame(
+            {**spec, "scaling": {**spec["scaling"], "min_score": None, "max_score": None}},
+            frame,
+        )["score"].to_numpy(dtype=np.float64)
+    unseen_exact = model.get("unseen_points_exact", {})
+    per_bin = []
+    for ch in spec["characteristics"]:
+        exact = [b.get("points_exact") for b in ch["bins"]]
+        exact = [float(b["points"]) if v is None else float(v) for b, v in zip(ch["bins"], exact)]
+        unseen = unseen_exact.get(ch["name"], ch.get("unseen_points"))
+        per_bin.append(bin_values(ch, exact, unseen).astype(np.float64))
+    indices = _indices(spec, frame)
+    total = np.full(len(frame), float(intercept))
+    for c, values in enumerate(per_bin):
+        total += values[indices[:, c]]
+    return total
+
+
+def spec_probability_of_default(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
+    """P(bad) of the exact (unrounded) model the spec was built from, per row of ``frame``."""
+    scaling = spec["scaling"]
+    log_odds_bad = (scaling["offset"] - exact_scores(spec, frame)) / scaling["factor"]
+    return 1.0 / (1.0 + np.exp(-log_odds_bad))
+
+
+def evaluate_spec(
+    spec: Mapping[str, Any],
+    frame: pd.DataFrame,
+    *,
+    level: float = 0.95,
+    n_bands: int = 10,
+    hl_df: str | int = "holdout",
+) -> dict[str, Any]:
+    """Validation metrics of a spec on labelled rows (the target column and bad value come from
+    the spec): AUC with DeLong SE and interval, Gini, KS, log loss, Brier, calibration by score
+    band with Hosmer-Lemeshow, and the score's IV with SE. Log loss, Brier and calibration use
+    the exact model's P(bad); the ranking metrics use the deployed integer score."""
+    validate_spec(spec)
+    _check_frame(frame)
+    target = spec["target"]["name"]
+    if target not in frame.columns:
+        raise InputError(
+            f"target column {target!r} (named in the scorecard) not found in the data; available "
+            f"columns: {', '.join(map(str, list(frame.columns)[:20]))}."
+        )
+    label = binary_target(frame[target], name=target, bad_value=spec["target"]["bad_value"])
+    score = score_frame(spec, frame)["score"].to_numpy()
+    pd_ = spec_probability_of_default(spec, frame)
+    return metrics.evaluate(label, score, pd_, level=level, n_bands=n_bands, hl_df=hl_df)

@@ -1,0 +1,120 @@
+"""Input validation at the door: turn user data into clean arrays or raise InputError."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from scorecard.exceptions import InputError
+
+BAD_LABELS = frozenset({"bad", "default", "defaulted", "event", "1", "yes", "y", "true"})
+
+
+def _describe(values: Sequence[object]) -> str:
+    """Up to five values as Python literals (numpy scalars shown as plain numbers)."""
+    return ", ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in list(values)[:5])
+
+
+def binary_target(values: object, *, name: str = "target", bad_value: object = None) -> np.ndarray:
+    """Return the target as int8 with 1 = bad (event), 0 = good.
+
+    Which value is bad: `bad_value` when given; otherwise True for booleans, the larger of two
+    numbers (0/1 -> 1, German credit's 1/2 -> 2), or the string among BAD_LABELS.
+    """
+    series = pd.Series(values) if not isinstance(values, pd.Series) else values
+    if len(series) == 0:
+        raise InputError(f"target column {name!r} is empty: there are no rows to learn from.")
+    n_missing = int(series.isna().sum())
+    if n_missing:
+        raise InputError(
+            f"target column {name!r} has {n_missing} missing value(s); drop or fill those rows first."
+        )
+    distinct = pd.unique(series)
+    if len(distinct) > 2:
+        raise InputError(
+            f"target column {name!r} is not binary: it has {len(distinct)} distinct values "
+            f"({_describe(sorted(distinct, key=str))} ...). Pass a column with exactly two values."
+        )
+    if bad_value is not None:
+        matches = [v for v in distinct if v == bad_value or str(v) == str(bad_value)]
+        if not matches:
+            raise InputError(
+                f"bad value {bad_value!r} does not occur in target column {name!r} "
+                f"(values: {_describe(distinct)})."
+            )
+        bad = matches[0]
+    elif len(distinct) < 2:
+        bad = None
+    elif series.dtype == bool:
+        bad = True
+    elif pd.api.types.is_numeric_dtype(series.dtype):
+        bad = max(distinct)
+    else:
+        labelled = [v for v in distinct if str(v).strip().lower() in BAD_LABELS]
+        if len(labelled) != 1:
+            raise InputError(
+                f"cannot tell which value of target column {name!r} means 'bad' "
+                f"(values: {_describe(distinct)}); pass the bad value explicitly (--bad-value)."
+            )
+        bad = labelled[0]
+    if len(distinct) < 2:
+        raise InputError(
+            f"target column {name!r} has only one class ({_describe(distinct)}); "
+            "both goods and bads are needed."
+        )
+    return (series.to_numpy() == bad).astype(np.int8)
+
+
+def check_weights(weights: object, n_rows: int, *, name: str = "sample_weight") -> np.ndarray | None:
+    """Return weights as float64, or None; reject wrong length, NaN, infinite or negative values."""
+    if weights is None:
+        return None
+    w = np.asarray(weights, dtype=np.float64).ravel()
+    if w.shape[0] != n_rows:
+        raise InputError(f"{name} has {w.shape[0]} values but the data has {n_rows} rows.")
+    if not np.all(np.isfinite(w)):
+        raise InputError(f"{name} contains NaN or infinite values; weights must be finite.")
+    if np.any(w < 0):
+        raise InputError(f"{name} contains negative values; weights must be >= 0.")
+    return w
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], *, what: str = "column") -> None:
+    """Raise InputError listing the requested columns that the frame lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{what} {', '.join(map(repr, missing))} not found; available columns: "
+            f"{', '.join(map(str, list(frame.columns)[:20]))}."
+        )
+
+
+def value_text(value: object) -> str:
+    """One value as category text: whole finite floats print as integers (1.0 -> "1").
+
+    The single rule shared by binning, the spec scorer and every export, so a category means the
+    same text everywhere.
+    """
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2.0**53:
+        return str(int(value))
+    return str(value)
+
+
+def category_text(series: pd.Series) -> pd.Series:
+    """A column as category text (missing stays missing), value by value as `value_text`."""
+    dtype = series.dtype
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        text = series.astype("string")
+        with np.errstate(invalid="ignore"):
+            whole = np.isfinite(values) & (values == np.round(values)) & (np.abs(values) < 2.0**53)
+        if whole.any():
+            text = text.copy()
+            text[whole] = pd.array(values[whole].astype(np.int64).astype(str), dtype="string")
+        return text
+    if dtype == object:
+        return series.map(lambda v: v if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                          else value_text(v)).astype("string")
+    return series.astype("string")
