@@ -39,8 +39,16 @@ def iv(
     """Information value of every characteristic, with SE, interval and p-value, sorted by IV.
 
     Numeric columns are cut into quantile pre-bins (plus missing and special bins), other
-    columns into one bin per category. Tests are valid because the bins ignore the target;
-    q_value is the Benjamini-Hochberg adjusted p-value across characteristics.
+    columns into one bin per category with at least 1% of the rows (rarer ones pooled into
+    "Other"; identifier-like and mostly-numeric text columns get a note); the bins ignore the
+    target, as the tests assume.
+    "IV plug-in" is the raw estimate, biased upward by about (bins - 1) / n_eff; "IV corrected"
+    is the bias-corrected estimate and lies inside the interval (noncentral chi-square
+    inversion, widened to the bias-corrected Wald interval far from zero). p_method says how
+    each p-value of "no predictive power" was computed: chi2, or permutation (tables with the
+    same margins) where expected counts are small. Characteristics with too few counts for the
+    tests to hold their level are flagged (docs/STATISTICS.md, section 7). q_value is the
+    Benjamini-Hochberg adjusted p-value across characteristics.
     """
     from scorecard.binning.prebinning import iv_report
     from scorecard.io import read_table
@@ -59,10 +67,13 @@ def iv(
     pct = f"{level:.0%}"
     shown = summary.assign(
         ci=[f"[{lo:.4f}, {hi:.4f}]" if lo == lo else "" for lo, hi in
-            zip(summary.iv_ci_low, summary.iv_ci_high)]
-    )[["name", "kind", "n_bins", "iv", "iv_se", "ci", "p_value", "q_value"]
-      + (["paper_se", "paper_p_value"] if paper else [])]
-    shown = shown.rename(columns={"ci": f"{pct} CI ({'/'.join(sorted(set(summary.ci_method) - {''}))})"})
+            zip(summary.iv_ci_low, summary.iv_ci_high)],
+        flag=["" if ok or note else "unreliable: too few counts"
+              for ok, note in zip(summary.reliable, summary.note)],
+    )[["name", "kind", "n_bins", "iv", "iv_corrected", "iv_se", "ci", "p_value", "p_method",
+       "q_value", "flag"] + (["paper_se", "paper_p_value"] if paper else [])]
+    shown = shown.rename(columns={"iv": "IV plug-in", "iv_corrected": "IV corrected",
+                                  "ci": f"{pct} CI"})
     typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for name, note in zip(summary.name, summary.note):
         if note:

@@ -40,7 +40,8 @@ def test_iv_json_matches_an_independent_crosstab():
     assert top["iv_se"] == pytest.approx(expected.se, rel=1e-12)
     for r in rows:
         assert 0 <= r["p_value"] <= 1 and r["p_value"] <= r["q_value"] + 1e-15
-        assert r["iv_ci_low"] <= r["iv"] <= r["iv_ci_high"] or r["ci_method"] == "ncx2"
+        assert r["iv_ci_low"] <= r["iv_corrected"] <= r["iv_ci_high"]
+        assert r["p_method"] in ("chi2", "permutation") and r["ci_method"] in ("ncx2", "ncx2+wald")
 
 
 def test_iv_table_output():
@@ -48,7 +49,18 @@ def test_iv_table_output():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "iv_se" in lines[0] and "95% CI" in lines[0]
+    assert "IV plug-in" in lines[0] and "IV corrected" in lines[0] and "p_method" in lines[0]
     assert lines[1].split()[0] == "status_of_existing_checking_account"
+
+
+def test_iv_table_flags_too_few_counts(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "y": (rng.random(60) < 0.3).astype(int)})
+    path = tmp_path / "small.csv"
+    frame.to_csv(path, index=False)
+    result = run("iv", str(path), "--target", "y", "--n-bins", "5")
+    assert result.exit_code == 0, result.output
+    assert "unreliable: too few counts" in result.output
 
 
 def test_missing_target_column_is_named():
