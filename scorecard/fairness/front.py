@@ -469,7 +469,10 @@ def _score_level(base: dict, penalties, X_train, y_train, X_test, y_test, attrs_
                  attrs_test, evaluate, *, start: int) -> list[dict]:
     card = base["card"]
     names = list(card.characteristics_)
-    woe = card.binning_process_.transform(X_train[names], metric="woe")
+    process = card.binning_process_
+    fitted_on = list(getattr(process, "feature_names_in_", names))
+    woe = pd.DataFrame(process.transform(X_train[fitted_on], metric="woe"), columns=fitted_on,
+                       index=X_train.index)[names].to_numpy()
     coef0 = np.asarray(card.coef_, dtype=np.float64)
     out = []
     previous = coef0
