@@ -136,7 +136,8 @@ def category_text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         uniques = pd.Series(series.cat.categories, dtype=series.cat.categories.dtype)
     else:
         raw, values = pd.factorize(series, use_na_sentinel=True)
-        if series.dtype == object and pd.api.types.infer_dtype(series) not in _ONE_KIND:
+        if (series.dtype == object and pd.api.types.infer_dtype(values) != "string"
+                and pd.api.types.infer_dtype(series) not in _ONE_KIND):
             # Hashing may merge equal values of different text (True == 1): text every row.
             raw, values = pd.factorize(category_text(series), use_na_sentinel=True)
         uniques = pd.Series(values)

@@ -208,7 +208,9 @@ def _reasons(points: np.ndarray, per_bin: Sequence[np.ndarray], k: int) -> list[
     The same as a stable argsort of the lost points, by k passes of argmax.
     """
     n_rows, n_chars = points.shape
-    lost = np.array([values.max() for values in per_bin], dtype=np.float64)[None, :] - points
+    best = np.array([values.max() for values in per_bin], dtype=np.float64)
+    lost = np.empty(points.shape, dtype=np.float64, order="C")  # argmax along rows: C order
+    np.subtract(best[None, :], points, out=lost)
     rows = np.arange(n_rows)
     out = []
     for _ in range(k):
