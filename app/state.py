@@ -16,7 +16,7 @@ from scorecard.datasets import DATASETS
 from scorecard.exceptions import ScorecardError
 from scorecard.model.scorecard import Scorecard
 from scorecard.options import ENCODINGS, TREND_OPTIONS, trend_from_option
-from scorecard.storage import ResultStore, default_url
+from scorecard.storage import MonitorStore, ResultStore, default_url
 from scorecard.validation import binary_target
 
 TRENDS = list(TREND_OPTIONS)
@@ -140,3 +140,22 @@ def _save_or_warn(save, what: str, *key) -> int | None:
 def _saved_report_id(url: str, name: str, n_bins: int) -> int:
     report = iv_report_for(name, n_bins)
     return _store(url).save("iv", name, {"n_bins": n_bins, "level": report.level}, report.to_dict())
+
+
+def monitor_store() -> MonitorStore:
+    """Monitors, results and alerts of the store named by $SCORECARD_DB (same engine as store())."""
+    return _monitor_store(default_url())
+
+
+@st.cache_resource
+def _monitor_store(url: str) -> MonitorStore:
+    return MonitorStore(database=_store(url).db)
+
+
+def read_or_stop(read):
+    """Return read(); if the store cannot be read, show why and stop the page."""
+    try:
+        return read()
+    except ScorecardError as exc:
+        st.error(f"The results store cannot be read: {exc}")
+        st.stop()
