@@ -194,10 +194,14 @@ def encode_categories(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes (-1 = missing) and the category texts of a categorical characteristic, sorted as
     text (mixed types allowed)."""
     codes, texts = category_text_codes(series)
-    order = np.argsort(texts.astype(str), kind="stable")
-    rank = np.empty(order.size + 1, dtype=np.int64)
+    seen = np.ones(texts.size, dtype=bool)
+    if isinstance(series.dtype, pd.CategoricalDtype):  # unused levels are not categories seen
+        seen[:] = False
+        seen[codes[codes >= 0]] = True
+    kept = np.flatnonzero(seen)
+    order = kept[np.argsort(texts[kept].astype(str), kind="stable")]
+    rank = np.full(texts.size + 1, -1, dtype=np.int64)  # the last entry: missing stays -1
     rank[order] = np.arange(order.size)
-    rank[-1] = -1  # missing stays -1
     return rank[codes], tuple(str(texts[i]) for i in order)
 
 

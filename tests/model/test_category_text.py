@@ -80,3 +80,15 @@ def test_category_text_codes_on_random_mixed_columns():
         codes, texts = category_text_codes(series)
         got = [None if c < 0 else texts[c] for c in codes]
         assert got == category_text(series).to_numpy(dtype=object, na_value=None).tolist()
+
+
+def test_unused_levels_of_a_categorical_are_not_fitted_categories():
+    rng = np.random.default_rng(3)
+    n = 2000
+    text = rng.choice(["a", "b", "c"], size=n)
+    y = (rng.random(n) < np.where(text == "a", 0.4, 0.1)).astype(int)
+    plain = BinningProcess(categorical=["c"]).fit(pd.DataFrame({"c": text}), y)
+    as_category = pd.DataFrame({"c": pd.Categorical(text, categories=["z", "c", "b", "a"])})
+    coded = BinningProcess(categorical=["c"]).fit(as_category, y)
+    assert plain.binners_["c"].table_.categories == coded.binners_["c"].table_.categories
+    np.testing.assert_array_equal(plain.transform(as_category), coded.transform(as_category))
