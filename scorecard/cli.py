@@ -227,9 +227,11 @@ def main() -> None:
 
 
 def _register_scorecard_commands() -> None:
+    from scorecard.cli_fairness import register as register_fairness
     from scorecard.cli_scorecard import register
 
     register(app)
+    register_fairness(app)
 
 
 def _register_monitor_commands() -> None:

@@ -115,6 +115,22 @@ def _check_reason_codes(spec: Any, reason_codes: int | None) -> int:
     return reason_codes
 
 
+POINT_HELP = "Point K of a front file written by `scorecard fairness` (MODEL is then that file)."
+
+
+def _load_model(model: Path, point: int | None) -> dict:
+    """The spec in MODEL, or point K's spec when MODEL is a fairness front."""
+    from scorecard.fairness.front import is_front_file, load_point_spec
+    from scorecard.model.spec import load_spec
+
+    if point is not None:
+        return load_point_spec(model, point)
+    if is_front_file(model):
+        raise InputError(f"{model} is a fairness front holding many scorecards: choose one with "
+                         "--point K (K = a point's index, see `scorecard fairness --report`).")
+    return load_spec(model)
+
+
 def score(
     model: Annotated[Path, typer.Argument(help="Scorecard spec written by `scorecard fit`.")],
     data: Annotated[Path, typer.Argument(help="CSV or parquet file to score.")],
@@ -123,6 +139,7 @@ def score(
         help="Reason codes per row (0: none; default 3, at most the number of "
              "characteristics).")] = None,
     score_column: Annotated[str, typer.Option(help="Name of the added score column.")] = "score",
+    point: Annotated[Optional[int], typer.Option(help=POINT_HELP)] = None,
 ) -> None:
     """Score every row: the input columns (as written) plus the score and reason_1 .. reason_k.
 
@@ -132,9 +149,9 @@ def score(
     """
     from scorecard.export.names import output_columns
     from scorecard.io import read_for_scoring, write_table
-    from scorecard.model.spec import load_spec, score_frame
+    from scorecard.model.spec import score_frame
 
-    spec = load_spec(model)
+    spec = _load_model(model, point)
     reason_codes = _check_reason_codes(spec, reason_codes)
     names = [ch["name"] for ch in spec["characteristics"]]
     rows, view = read_for_scoring(data, names)
@@ -155,16 +172,16 @@ def export(
     table: Annotated[str, typer.Option(help="Table the SQL selects from.")] = "applications",
     score_column: Annotated[str, typer.Option(help="Name of the score column (SQL, PMML, "
                                               "Python).")] = "score",
+    point: Annotated[Optional[int], typer.Option(help=POINT_HELP)] = None,
 ) -> None:
     """Write the scorecard as a points table (CSV, Excel), SQL, PMML 4.4 or a Python scorer."""
     from scorecard.export import export as write_export
-    from scorecard.model.spec import load_spec
 
     if fmt.lower() not in EXPORT_FORMATS:
         raise InputError(f"--format {fmt!r} must be one of {', '.join(EXPORT_FORMATS)}.")
     if dialect not in SQL_DIALECTS:
         raise InputError(f"--dialect {dialect!r} must be one of {', '.join(SQL_DIALECTS)}.")
-    spec = load_spec(model)
+    spec = _load_model(model, point)
     path = write_export(spec, fmt.lower(), out, dialect=dialect, table=table,
                         score_column=score_column)
     echo(f"wrote {path}")

@@ -16,6 +16,7 @@ import io
 import math
 import os
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -145,10 +146,30 @@ def _workbook(spec: Mapping[str, Any]) -> Workbook:
 
 
 def points_table_xlsx_bytes(spec: Mapping[str, Any]) -> bytes:
-    """The formatted workbook as bytes (for downloads)."""
+    """The formatted workbook as bytes (for downloads); the same spec gives the same bytes."""
     buffer = io.BytesIO()
     _workbook(spec).save(buffer)
-    return buffer.getvalue()
+    return _reproducible_zip(buffer.getvalue(), str(spec["created_at"]))
+
+
+_STAMPS = re.compile(rb"<dcterms:(created|modified)([^>]*)>[^<]*</dcterms:\1>")
+
+
+def _reproducible_zip(data: bytes, created_at: str) -> bytes:
+    """openpyxl stamps the clock into docProps/core.xml and every zip entry: pin them (to the
+    spec's creation time), so the workbook's bytes depend on the spec alone."""
+    stamp = created_at.replace("+00:00", "Z").encode("ascii", "replace")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _STAMPS.sub(lambda m: b"<dcterms:%s%s>%s</dcterms:%s>" % (
+                    m.group(1), m.group(2), stamp, m.group(1)), content)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                            content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def points_table_xlsx(spec: Mapping[str, Any], path: str | os.PathLike) -> Path:

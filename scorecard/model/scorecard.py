@@ -38,7 +38,7 @@ from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
-from scorecard.model.card_spec import card_spec
+from scorecard.model.card_spec import card_spec, require_score_spread
 from scorecard.model.data_hash import DATA_HASH_METHOD, columns_sha256
 from scorecard.model.encodings import (
     CoefficientSignWarning,
@@ -321,12 +321,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self._slot_contributions = fitted.contributions
         exact, integer = _training_scores(card, layouts, bins)
         error = np.abs(integer - exact)
-        self.rounding_error_ = {
-            "max_abs": float(error.max()),
-            "mean_abs": float(error.mean()),
-            "bound": card.bound,
-            "bound_loose": card.bound_loose,
-        }
+        self.rounding_error_ = {"max_abs": float(error.max()), "mean_abs": float(error.mean()),
+                                "bound": card.bound, "bound_loose": card.bound_loose}
 
         target = {"name": target_name, "bad_value": _bad_value_of(y_values, label)}
         self.target_name_ = target_name
@@ -341,13 +337,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self._check_agreement(layouts, spec, frame, bins, scaling.clip(round_half_up(integer)),
                               spec_score)
 
-        if spec_score.size and spec_score.min() == spec_score.max():
-            raise InputError(
-                f"every training row gets the same score ({int(spec_score[0])}): no "
-                "characteristic carries information the model can use (their points all round "
-                "to the same value). Weaken the regularisation (larger C, --C), spread the "
-                "points (larger pdo, --pdo), or add rows or characteristics with signal."
-            )
+        require_score_spread(spec_score)
         pd_train = 1.0 / (1.0 + np.exp(-scaling.log_odds_bad(exact)))
         self.train_metrics_ = metrics.evaluate(label, spec_score, pd_train, hl_df="fitted")
         self.n_train_ = int(len(frame))

@@ -97,3 +97,17 @@ def test_export_rejects_bad_requests(spec, tmp_path):
     with pytest.raises(SpecError):
         export(broken, "csv", tmp_path / "x.csv")
     assert export(spec, "CSV", tmp_path / "upper.csv").exists()
+
+
+def test_xlsx_bytes_depend_on_the_spec_alone(spec, monkeypatch):
+    """openpyxl stamps the clock into the workbook; two exports a clock-second apart still agree."""
+    import datetime as dt
+    import time as time_module
+
+    from scorecard.export.table import points_table_xlsx_bytes
+
+    first = points_table_xlsx_bytes(spec)
+    later = time_module.time() + 3601.0
+    monkeypatch.setattr(time_module, "time", lambda: later)
+    monkeypatch.setattr(time_module, "localtime", lambda *a: dt.datetime.fromtimestamp(later).timetuple())
+    assert points_table_xlsx_bytes(spec) == first
