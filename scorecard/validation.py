@@ -118,3 +118,29 @@ def category_text(series: pd.Series) -> pd.Series:
         return series.map(lambda v: v if v is None or v is pd.NA or (isinstance(v, float) and v != v)
                           else value_text(v)).astype("string")
     return series.astype("string")
+
+
+_ONE_KIND = frozenset({"string", "empty", "boolean", "integer", "floating", "mixed-integer-float",
+                       "decimal", "bytes"})
+
+
+def category_text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column as integer codes of its category texts (-1 = missing) and those distinct texts.
+
+    The same categories as `category_text` row by row, but the text rule runs on the distinct
+    values only (pandas categorical codes, or one factorize), so a column of a million rows costs
+    one hashing pass. Texts are an object array in order of first appearance.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        raw = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
+        uniques = pd.Series(series.cat.categories, dtype=series.cat.categories.dtype)
+    else:
+        raw, values = pd.factorize(series, use_na_sentinel=True)
+        if (series.dtype == object and pd.api.types.infer_dtype(values) != "string"
+                and pd.api.types.infer_dtype(series) not in _ONE_KIND):
+            # Hashing may merge equal values of different text (True == 1): text every row.
+            raw, values = pd.factorize(category_text(series), use_na_sentinel=True)
+        uniques = pd.Series(values)
+    codes, texts = pd.factorize(category_text(uniques), use_na_sentinel=True)
+    lookup = np.append(codes.astype(np.int64), -1)  # raw code -1 (missing) picks the last entry
+    return lookup[raw], np.asarray(texts, dtype=object)

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, NUMERIC
-from scorecard.validation import category_text
+from scorecard.validation import category_text, category_text_codes
 
 _MIXED_TYPES = ("mixed", "mixed-integer")
 
@@ -193,8 +193,16 @@ def category_specials(values: Sequence[Any]) -> tuple[str, ...]:
 def encode_categories(series: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes (-1 = missing) and the category texts of a categorical characteristic, sorted as
     text (mixed types allowed)."""
-    codes, uniques = pd.factorize(category_text(series), sort=True, use_na_sentinel=True)
-    return codes.astype(np.int64), tuple(str(u) for u in uniques)
+    codes, texts = category_text_codes(series)
+    seen = np.ones(texts.size, dtype=bool)
+    if isinstance(series.dtype, pd.CategoricalDtype):  # unused levels are not categories seen
+        seen[:] = False
+        seen[codes[codes >= 0]] = True
+    kept = np.flatnonzero(seen)
+    order = kept[np.argsort(texts[kept].astype(str), kind="stable")]
+    rank = np.full(texts.size + 1, -1, dtype=np.int64)  # the last entry: missing stays -1
+    rank[order] = np.arange(order.size)
+    return rank[codes], tuple(str(texts[i]) for i in order)
 
 
 def category_codes(

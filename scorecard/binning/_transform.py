@@ -17,7 +17,7 @@ from scorecard.binning.table import UNSEEN_LABEL, BinningTable
 from scorecard.engine.mapping import map_codes, map_numeric
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, METRICS, NUMERIC
-from scorecard.validation import category_text
+from scorecard.validation import category_text_codes
 
 __all__ = ["check_metric", "transform_frame"]
 
@@ -51,10 +51,9 @@ def category_codes_for(
     slot for unseen="zero").
     """
     fitted = list(table.categories or {})
-    text = category_text(series)
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    codes, uniques = category_text_codes(series)
     n = len(fitted)
-    lookup = pd.Index(fitted, dtype=object).get_indexer(np.asarray(uniques, dtype=object))
+    lookup = pd.Index(fitted, dtype=object).get_indexer(uniques)
     unseen_uniques = lookup < 0
     n_unseen = 0
     if unseen_uniques.any():

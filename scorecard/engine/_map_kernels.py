@@ -23,9 +23,11 @@ from scorecard.engine._kernels import (
 @njit(cache=True, parallel=True)
 def _map_numeric(
     x_flat, n_rows, n_features, f_order, edges, edge_offsets, n_edges, specials,
-    special_offsets, values, value_offsets, n_chunks, out,
+    special_offsets, values, value_offsets, n_chunks, summed, out,
 ):
-    """out[r, f] = values[value_offsets[f] + bin of x[r, f]] for every row and feature.
+    """out[r, f] = values[value_offsets[f] + bin of x[r, f]] for every row and feature; with
+    `summed`, out is (n_rows, 1) and out[r, 0] adds them up over f = 0, 1, ... in order (a
+    score's points) without a (rows x features) matrix.
 
     `x_flat` is the 2-D input raveled in its own memory order (F: column f is
     x_flat[f * n_rows:(f + 1) * n_rows]; C: each block is transposed into a buffer first).
@@ -49,8 +51,12 @@ def _map_numeric(
                     special_offsets[f], special_offsets[f + 1],
                 )
                 base = value_offsets[f]
-                for i in range(m):
-                    out[r0 + i, f] = values[base + b[i]]
+                if summed:
+                    for i in range(m):
+                        out[r0 + i, 0] += values[base + b[i]]
+                else:
+                    for i in range(m):
+                        out[r0 + i, f] = values[base + b[i]]
 
 
 @njit(cache=True, parallel=True)

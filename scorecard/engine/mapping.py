@@ -5,7 +5,8 @@
 indices. This is the transform of a fitted binning: ``values`` is the WoE per bin (or the bin
 index as a float, or scorecard points). Both validate their input and raise InputError naming
 the parameter. Their plain-numpy twins are `scorecard.engine.reference.map_numeric` and
-`map_codes`.
+`map_codes`; `sum_numeric` adds a row's mapped values up (a score from points), twin
+`scorecard.engine.reference.sum_numeric`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from scorecard.engine._inputs import (
 )
 from scorecard.exceptions import InputError
 
-__all__ = ["map_codes", "map_numeric"]
+__all__ = ["map_codes", "map_numeric", "sum_numeric"]
 
 # Mapping is not a reduction, so chunks need not be reproducible; a few more than the cores
 # balance the load.
@@ -46,6 +47,37 @@ def _check_values(values: object, name: str, n_bins: int | None) -> np.ndarray:
     return arr
 
 
+def _map_numeric(
+    X: object,
+    edges_list: Sequence[object],
+    values_list: Sequence[object],
+    special_values: Sequence[Sequence[float]] | None,
+    summed: bool,
+) -> np.ndarray:
+    X, edges, specials = numeric_inputs(X, edges_list, special_values, edges_name="edges_list")
+    n_rows, n_features = X.shape
+    values = [
+        _check_values(v, f"values_list[{f}]", e.shape[0] + 2 + s.shape[0])
+        for f, (v, e, s) in enumerate(zip(per_feature(values_list, n_features, "values_list"),
+                                          edges, specials))
+    ]
+    if summed:
+        out = np.zeros((n_rows, 1), dtype=np.float64)
+    else:
+        out = np.empty((n_rows, n_features), dtype=np.float64, order="F")
+    if n_rows == 0 or n_features == 0:
+        return out
+    padded, edge_offsets, n_edges = K.pack_edges(edges)
+    special_flat, special_offsets = K.pack_arrays(specials, np.float64)
+    value_flat, value_offsets = K.pack_arrays(values, np.float64)
+    x_flat, f_order = flat_with_order(X)
+    MK._map_numeric(
+        x_flat, n_rows, n_features, f_order, padded, edge_offsets, n_edges, special_flat,
+        special_offsets, value_flat, value_offsets, _n_chunks(n_rows), summed, out,
+    )
+    return out
+
+
 def map_numeric(
     X: object,
     edges_list: Sequence[object],
@@ -59,25 +91,19 @@ def map_numeric(
     feature f, i.e. len(edges_list[f]) + 2 + n_specials (numeric bins, missing, specials).
     Returns a float64 array in Fortran order (each column contiguous, ready for a DataFrame).
     """
-    X, edges, specials = numeric_inputs(X, edges_list, special_values, edges_name="edges_list")
-    n_rows, n_features = X.shape
-    values = [
-        _check_values(v, f"values_list[{f}]", e.shape[0] + 2 + s.shape[0])
-        for f, (v, e, s) in enumerate(zip(per_feature(values_list, n_features, "values_list"),
-                                          edges, specials))
-    ]
-    out = np.empty((n_rows, n_features), dtype=np.float64, order="F")
-    if n_rows == 0 or n_features == 0:
-        return out
-    padded, edge_offsets, n_edges = K.pack_edges(edges)
-    special_flat, special_offsets = K.pack_arrays(specials, np.float64)
-    value_flat, value_offsets = K.pack_arrays(values, np.float64)
-    x_flat, f_order = flat_with_order(X)
-    MK._map_numeric(
-        x_flat, n_rows, n_features, f_order, padded, edge_offsets, n_edges, special_flat,
-        special_offsets, value_flat, value_offsets, _n_chunks(n_rows), out,
-    )
-    return out
+    return _map_numeric(X, edges_list, values_list, special_values, summed=False)
+
+
+def sum_numeric(
+    X: object,
+    edges_list: Sequence[object],
+    values_list: Sequence[object],
+    special_values: Sequence[Sequence[float]] | None = None,
+) -> np.ndarray:
+    """Row sums of `map_numeric` (features added in order), without the (rows x features) matrix:
+    float64 (n_rows,). A score is the sum of its characteristics' points; whole-number values sum
+    exactly (below 2**53)."""
+    return _map_numeric(X, edges_list, values_list, special_values, summed=True)[:, 0]
 
 
 def map_codes(

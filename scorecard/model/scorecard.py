@@ -21,7 +21,6 @@ Scoring from a spec alone (`exact_scores`, `evaluate_spec`, ...) lives in
 from __future__ import annotations
 
 import copy
-import hashlib
 import math
 import os
 import warnings
@@ -40,6 +39,7 @@ from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
 from scorecard.model.card_spec import card_spec, require_score_spread
+from scorecard.model.data_hash import DATA_HASH_METHOD, columns_sha256
 from scorecard.model.encodings import (
     CoefficientSignWarning,
     EncodingFit,
@@ -73,10 +73,6 @@ __all__ = [
     "training_data_sha256",
 ]
 
-DATA_HASH_METHOD = (
-    "sha256 of the UTF-8 CSV text written by pandas DataFrame.to_csv(index=False, "
-    "lineterminator='\\n') of the training columns X followed by the target column"
-)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,16 +116,12 @@ def _as_frame(X: object, names: Sequence[str] | None = None) -> pd.DataFrame:
 
 
 def training_data_sha256(X: pd.DataFrame, y: object, target_name: str = "target") -> str:
-    """sha256 of the training data: the CSV text of X's columns followed by the target column.
-
-    The text is ``pandas.DataFrame.to_csv(index=False, lineterminator="\\n")`` encoded as UTF-8,
-    so anyone holding the same rows (same column order and values) can reproduce the digest.
-    """
+    """sha256 of the training data, X's columns followed by the target column, hashed from their
+    buffers as `scorecard.model.data_hash.DATA_HASH_METHOD` says (same rows, same digest)."""
     frame = _as_frame(X)
-    target = pd.Series(np.asarray(y), index=frame.index, name=target_name)
-    data = pd.concat([frame.drop(columns=[target_name], errors="ignore"), target], axis=1)
-    text = data.to_csv(index=False, lineterminator="\n")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    columns = [(str(name), frame.iloc[:, j]) for j, name in enumerate(frame.columns)
+               if name != target_name]
+    return columns_sha256([*columns, (target_name, pd.Series(np.asarray(y)))])
 
 
 def _bad_value_of(y: object, label: np.ndarray) -> object:

@@ -20,7 +20,8 @@ import pandas as pd
 from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model.schema import validate_spec
-from scorecard.validation import binary_target, category_text
+from scorecard.engine.mapping import map_numeric, sum_numeric
+from scorecard.validation import binary_target, category_text_codes
 
 __all__ = [
     "bin_indices",
@@ -59,33 +60,37 @@ def _parses_as_float(value: object) -> bool:
     return True
 
 
-def _numeric_bins(x: np.ndarray, ch: Mapping[str, Any]) -> np.ndarray:
-    n_intervals = len(ch["edges"]) + 1
-    bins = np.searchsorted(np.asarray(ch["edges"], dtype=np.float64), x, side="right")
-    for s, value in enumerate(ch["special_values"]):
-        bins[x == value] = n_intervals + 1 + s
-    bins[np.isnan(x)] = n_intervals
-    return bins
+def _numeric_matrix(frame: pd.DataFrame, chars: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    X = np.empty((len(frame), len(chars)), dtype=np.float64, order="F")
+    for j, ch in enumerate(chars):
+        X[:, j] = _numeric_column(frame[ch["name"]], ch["name"])
+    return X
 
 
-def _categorical_bins(series: pd.Series, ch: Mapping[str, Any]) -> np.ndarray:
-    text = category_text(series)
+def _categorical_values(series: pd.Series, ch: Mapping[str, Any], per_bin: np.ndarray) -> np.ndarray:
+    """per_bin[bin] of every row of a categorical column, the text rule on distinct values only."""
     categories: list[str] = []
     bin_of_category: list[int] = []
     for j, bin_ in enumerate(ch["bins"][:-1]):
         categories.extend(bin_["categories"])
         bin_of_category.extend([j] * len(bin_["categories"]))
     n_bins = len(ch["bins"])
-    lookup = np.array([*bin_of_category, n_bins], dtype=np.int64)  # code -1 -> unseen slot
-    values = text.to_numpy(dtype=object, na_value=None)
-    codes = pd.Index(categories, dtype=object).get_indexer(values)  # -1: unseen or missing
-    bins = lookup[codes]
-    bins[np.asarray(text.isna(), dtype=bool)] = n_bins - 1
-    return bins
+    codes, texts = category_text_codes(series)
+    found = pd.Index(categories, dtype=object).get_indexer(texts)  # -1: unseen
+    bins = np.array([*bin_of_category, n_bins], dtype=np.int64)[found]
+    return np.append(per_bin[bins], per_bin[n_bins - 1])[codes]  # code -1 -> the missing bin
 
 
-def _indices(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
-    """`bin_indices` of a validated spec."""
+def _mapped(
+    spec: Mapping[str, Any], frame: pd.DataFrame, per_bin: Sequence[np.ndarray],
+    *, summed: bool = False,
+) -> np.ndarray:
+    """(rows, characteristics) float64: ``per_bin[c][bin]`` of each row's bin in each
+    characteristic of a validated spec (the layout of `bin_indices`); ``summed``: its row sums.
+
+    Numeric characteristics go through one fused engine pass (`engine.mapping`, whose bin layout
+    is the spec's); categorical ones through integer codes of their distinct texts.
+    """
     characteristics = spec["characteristics"]
     absent = [ch["name"] for ch in characteristics if ch["name"] not in frame.columns]
     if absent:
@@ -93,16 +98,40 @@ def _indices(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
             f"input column(s) {', '.join(map(repr, absent))} needed by the scorecard are missing "
             f"from the data; available columns: {', '.join(map(str, list(frame.columns)[:20]))}."
         )
-    out = np.empty((len(frame), len(characteristics)), dtype=np.int64)
-    for c, ch in enumerate(characteristics):
-        column = frame[ch["name"]]
-        if isinstance(column, pd.DataFrame):
+    for ch in characteristics:
+        if isinstance(frame[ch["name"]], pd.DataFrame):
             raise InputError(f"column {ch['name']!r} appears more than once in the data.")
-        if ch["dtype"] == "numeric":
-            out[:, c] = _numeric_bins(_numeric_column(column, ch["name"]), ch)
+    n_rows = len(frame)
+    out = np.zeros(n_rows) if summed else np.empty((n_rows, len(characteristics)), order="F")
+    numeric = [c for c, ch in enumerate(characteristics) if ch["dtype"] == "numeric"]
+    if numeric:
+        chars = [characteristics[c] for c in numeric]
+        args = (
+            _numeric_matrix(frame, chars),
+            [np.asarray(ch["edges"], dtype=np.float64) for ch in chars],
+            [np.asarray(per_bin[c], dtype=np.float64) for c in numeric],
+            [np.asarray(ch["special_values"], dtype=np.float64) for ch in chars],
+        )
+        if summed:
+            out = sum_numeric(*args)
+        elif len(numeric) == len(characteristics):
+            return map_numeric(*args)
         else:
-            out[:, c] = _categorical_bins(column, ch)
+            out[:, numeric] = map_numeric(*args)
+    for c, ch in enumerate(characteristics):
+        if ch["dtype"] != "numeric":
+            values = _categorical_values(frame[ch["name"]], ch, np.asarray(per_bin[c], float))
+            if summed:
+                out += values
+            else:
+                out[:, c] = values
     return out
+
+
+def _indices(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
+    """`bin_indices` of a validated spec."""
+    slots = [bin_values(ch, range(len(ch["bins"])), len(ch["bins"])) for ch in spec["characteristics"]]
+    return _mapped(spec, frame, slots).astype(np.int64)
 
 
 def _check_frame(frame: object) -> None:
@@ -128,14 +157,6 @@ def bin_values(ch: Mapping[str, Any], per_bin: Sequence[float], unseen: float) -
     if ch["dtype"] == "categorical":
         values.append(unseen)
     return np.asarray(values)
-
-
-def _lookup(values: Sequence[np.ndarray], indices: np.ndarray) -> np.ndarray:
-    """(rows, characteristics): values[c][indices[:, c]]."""
-    out = np.empty(indices.shape, dtype=np.result_type(*values) if values else np.int64)
-    for c, per_bin in enumerate(values):
-        out[:, c] = per_bin[indices[:, c]]
-    return out
 
 
 def _integer_points(ch: Mapping[str, Any]) -> np.ndarray:
@@ -164,26 +185,43 @@ def score_frame(
         raise InputError(f"reason_codes must be an integer >= 0, got {reason_codes!r}.")
     characteristics = spec["characteristics"]
     per_bin = [_integer_points(ch) for ch in characteristics]
-    points = _lookup(per_bin, _indices(spec, frame))
-    score = points.sum(axis=1, dtype=np.int64) + np.int64(spec["intercept_points"])
+    k = int(reason_codes)
+    # Whole numbers as float64: their sums are exact.
+    points = _mapped(spec, frame, per_bin) if k else None
+    total = points.sum(axis=1) if k else _mapped(spec, frame, per_bin, summed=True)
+    score = total.astype(np.int64) + np.int64(spec["intercept_points"])
     low, high = spec["scaling"]["min_score"], spec["scaling"]["max_score"]
     if low is not None or high is not None:
         score = np.clip(score, low, high)
     result = pd.DataFrame({"score": score.astype(np.int64)}, index=frame.index)
-    k = int(reason_codes)
     if k:
-        names = [ch["name"] for ch in characteristics]
-        best = np.array([values.max() for values in per_bin], dtype=np.int64)
-        lost = best[None, :] - points
-        order = np.argsort(-lost, axis=1, kind="stable")[:, :k]
-        top_lost = np.take_along_axis(lost, order, axis=1)
-        labels = np.array(names, dtype=object)[order]
-        labels[top_lost <= 0] = None
-        n_rows = len(frame)
-        for r in range(k):
-            column = labels[:, r] if r < labels.shape[1] else np.full(n_rows, None, dtype=object)
-            result[f"reason_{r + 1}"] = pd.Series(column, index=frame.index, dtype=object)
+        names = np.array([ch["name"] for ch in characteristics] + [None], dtype=object)
+        for r, column in enumerate(_reasons(points, per_bin, k)):
+            result[f"reason_{r + 1}"] = pd.Series(names[column], index=frame.index, dtype=object)
     return result
+
+
+def _reasons(points: np.ndarray, per_bin: Sequence[np.ndarray], k: int) -> list[np.ndarray]:
+    """k arrays of characteristic indices: the most points lost relative to each characteristic's
+    best bin, first, ties in characteristic order; ``len(per_bin)`` (None) where nothing is lost.
+
+    The same as a stable argsort of the lost points, by k passes of argmax.
+    """
+    n_rows, n_chars = points.shape
+    best = np.array([values.max() for values in per_bin], dtype=np.float64)
+    lost = np.empty(points.shape, dtype=np.float64, order="C")  # argmax along rows: C order
+    np.subtract(best[None, :], points, out=lost)
+    rows = np.arange(n_rows)
+    out = []
+    for _ in range(k):
+        if n_chars == 0:
+            out.append(np.full(n_rows, n_chars))
+            continue
+        top = np.argmax(lost, axis=1)
+        top_lost = lost[rows, top]
+        out.append(np.where(top_lost > 0, top, n_chars))
+        lost[rows, top] = -np.inf
+    return out
 
 
 def exact_scores(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
@@ -208,10 +246,10 @@ def exact_scores(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
         exact = [float(b["points"]) if v is None else float(v) for b, v in zip(ch["bins"], exact)]
         unseen = unseen_exact.get(ch["name"], ch.get("unseen_points"))
         per_bin.append(bin_values(ch, exact, unseen).astype(np.float64))
-    indices = _indices(spec, frame)
+    points = _mapped(spec, frame, per_bin)
     total = np.full(len(frame), float(intercept))
-    for c, values in enumerate(per_bin):
-        total += values[indices[:, c]]
+    for c in range(points.shape[1]):
+        total += points[:, c]
     return total
 
 

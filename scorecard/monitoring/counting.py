@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from scorecard import engine
-from scorecard._validation import category_text
+from scorecard.engine.mapping import sum_numeric
 from scorecard.exceptions import InputError
 from scorecard.model.spec import UNSEEN_LABEL, validate_spec
-from scorecard.monitoring._kernels import numeric_points
+from scorecard.validation import category_text_codes
 
 __all__ = ["FrozenBins", "SampleCounts"]
 
@@ -78,21 +78,10 @@ def _characteristic(ch: Mapping[str, Any]) -> Characteristic:
 
 
 def _category_codes(series: pd.Series, ch: Characteristic) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a column (-1 missing) and each code's bin, via its distinct values only."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy()
-        uniques = pd.Series(series.cat.categories)
-    else:
-        codes, unique_values = pd.factorize(series, use_na_sentinel=True)
-        uniques = pd.Series(unique_values)
-    texts = category_text(uniques).to_numpy(dtype=object, na_value=None)
-    code_to_bin = np.array(
-        [ch.unseen_bin if t is None else ch.category_bins.get(t, ch.unseen_bin) for t in texts],
-        dtype=np.int64,
-    )
-    # A category whose text is missing (e.g. an empty categorical level) counts as missing.
-    code_to_bin[[t is None for t in texts]] = ch.missing_bin
-    return np.asarray(codes, dtype=np.int64), code_to_bin
+    """Integer codes of a column (-1 missing) and each code's bin, via its distinct texts only."""
+    codes, texts = category_text_codes(series)
+    code_to_bin = np.array([ch.category_bins.get(t, ch.unseen_bin) for t in texts], dtype=np.int64)
+    return codes, code_to_bin
 
 
 def _numeric_values(series: pd.Series, name: str) -> np.ndarray:
@@ -163,7 +152,10 @@ class FrozenBins:
             for ch, c in zip(self.numeric, engine.count_numeric(X, edges, label,
                                                                 special_values=specials)):
                 counts[ch.name] = c
-            numeric_points(X, edges, specials, [ch.points for ch in self.numeric], score)
+            # Whole points as float64: the row sums are exact.
+            score += sum_numeric(X, edges, [ch.points for ch in self.numeric], specials).astype(
+                np.int64
+            )
         if self.categorical:
             C = np.empty((len(frame), len(self.categorical)), dtype=np.int64, order="F")
             maps = []

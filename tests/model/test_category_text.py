@@ -11,7 +11,7 @@ from scorecard.binning import BinningProcess
 from scorecard.export import python_scorer_source
 from scorecard.model.scorecard import Scorecard
 from scorecard.model.spec import score_frame
-from scorecard.validation import category_text, value_text
+from scorecard.validation import category_text, category_text_codes, value_text
 
 
 def test_value_text_rule():
@@ -46,3 +46,49 @@ def test_float_coded_categorical_scores_the_same_everywhere(tmp_path):
     module_spec.loader.exec_module(scorer)
     by_row = [scorer.score({"code": c, "x": v}) for c, v in zip(code[:300], x[:300])]
     assert by_row == scores[:300].tolist()
+
+
+_COLUMNS = {
+    "text": pd.Series(["b", "a", None, "b", np.nan, "c"], dtype=object),
+    "string": pd.Series(["b", "a", None, "b", "c", "a"], dtype="string"),
+    "floats": pd.Series([1.0, 2.0, np.nan, 1.5, -0.0, 2.0**60]),
+    "ints": pd.Series([3, 1, 2, 3, 1, 0]),
+    "bools": pd.Series([True, False, True, False, True, True]),
+    "mixed": pd.Series([True, 1, "1", None, 1.0, 0, False, 0.0, 2.5], dtype=object),
+    "categorical": pd.Series(pd.Categorical(["x", None, "y", "x"], categories=["y", "z", "x"])),
+    "float categories": pd.Series(pd.Categorical([1.0, 2.5, None, 1.0])),
+}
+
+
+@pytest.mark.parametrize("name", list(_COLUMNS))
+def test_category_text_codes_are_the_per_row_texts(name):
+    series = _COLUMNS[name]
+    codes, texts = category_text_codes(series)
+    assert codes.dtype == np.int64 and len(set(texts)) == len(texts)
+    got = [None if c < 0 else texts[c] for c in codes]
+    per_row = [None if v is None else str(v) for v in category_text(
+        series.astype(object) if name == "float categories" else series
+    ).to_numpy(dtype=object, na_value=None)]
+    assert got == per_row
+
+
+def test_category_text_codes_on_random_mixed_columns():
+    rng = np.random.default_rng(11)
+    pool = np.array([1, 1.0, 2.5, "1", "a", None, np.nan, True, False, 0, -3.0, "b"], dtype=object)
+    for _ in range(20):
+        series = pd.Series(pool[rng.integers(0, len(pool), size=200)], dtype=object)
+        codes, texts = category_text_codes(series)
+        got = [None if c < 0 else texts[c] for c in codes]
+        assert got == category_text(series).to_numpy(dtype=object, na_value=None).tolist()
+
+
+def test_unused_levels_of_a_categorical_are_not_fitted_categories():
+    rng = np.random.default_rng(3)
+    n = 2000
+    text = rng.choice(["a", "b", "c"], size=n)
+    y = (rng.random(n) < np.where(text == "a", 0.4, 0.1)).astype(int)
+    plain = BinningProcess(categorical=["c"]).fit(pd.DataFrame({"c": text}), y)
+    as_category = pd.DataFrame({"c": pd.Categorical(text, categories=["z", "c", "b", "a"])})
+    coded = BinningProcess(categorical=["c"]).fit(as_category, y)
+    assert plain.binners_["c"].table_.categories == coded.binners_["c"].table_.categories
+    np.testing.assert_array_equal(plain.transform(as_category), coded.transform(as_category))

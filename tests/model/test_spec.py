@@ -457,3 +457,30 @@ def test_bin_indices_check_their_input():
     spec["characteristics"][1]["unseen"] = "error"
     with pytest.raises(SpecError):
         bin_indices(spec, pd.DataFrame({"duration": [1.0], "purpose": ["a"]}))
+
+
+def test_reason_codes_and_scores_agree_with_a_stable_sort_of_lost_points():
+    rng = np.random.default_rng(4)
+    spec = base_spec()
+    n = 3000
+    frame = pd.DataFrame({
+        "duration": rng.choice([1.0, 15.0, 30.0, np.nan, -999.0], size=n),
+        "purpose": rng.choice(np.array(["car", "tv", "x", None], dtype=object), size=n),
+    })
+    indices = bin_indices(spec, frame)
+    per_bin = [np.array([b["points"] for b in ch["bins"]]
+                        + ([ch["unseen_points"]] if ch["dtype"] == "categorical" else []))
+               for ch in spec["characteristics"]]
+    points = np.column_stack([v[indices[:, c]] for c, v in enumerate(per_bin)])
+    scored = score_frame(spec, frame, reason_codes=3)
+    expected_score = np.clip(points.sum(axis=1) + spec["intercept_points"],
+                             spec["scaling"]["min_score"] or -np.inf,
+                             spec["scaling"]["max_score"] or np.inf)
+    np.testing.assert_array_equal(scored["score"].to_numpy(), expected_score)
+    lost = np.array([v.max() for v in per_bin])[None, :] - points
+    order = np.argsort(-lost, axis=1, kind="stable")
+    names = np.array([ch["name"] for ch in spec["characteristics"]], dtype=object)
+    for r in range(3):
+        want = [names[order[i, r]] if r < order.shape[1] and lost[i, order[i, r]] > 0 else None
+                for i in range(n)]
+        assert scored[f"reason_{r + 1}"].tolist() == want

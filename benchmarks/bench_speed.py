@@ -1,0 +1,178 @@
+"""The whole path on a credit table with text categoricals, ours vs optbinning, in one run.
+
+    python benchmarks/bench_speed.py [--rows 1000000 --repeat 3 --no-peers --memory-rows 0]
+
+Data: benchmarks/tables.py `credit_table(rows)`: 21 numeric + 5 text categorical columns
+(5 to 200 levels, object dtype as read from CSV), about 3% missing, 15% bad rate.
+
+Steps (median of --repeat, warm: a 20,000-row run first; the load average is printed beside
+every figure, because the machine may be shared):
+  ours        BinningProcess fit and WoE transform; Scorecard(woe-lr) fit (binning, model,
+              spec, training metrics and the training data's sha256 included); score; 3 reason
+              codes; the training-data hash alone.
+  optbinning  BinningProcess fit and transform(metric="woe"); Scorecard (LogisticRegression,
+              pdo_odds scaling) fit and score (fit once: it takes long).
+--memory-rows N (e.g. 10000000) also runs ours on N rows in a fresh process: fit and transform
+times and the peak resident memory above the loaded input (VmHWM after reset), against the
+input's own size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tables import credit_table  # noqa: E402
+
+WARM_ROWS = 20_000
+
+
+def _timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
+    """Median seconds of `repeat` calls, the 1-minute load average after them, the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times)), os.getloadavg()[0], result
+
+
+def _line(step: str, seconds: float, load: float, note: str = "") -> None:
+    print(f"  {step:<44} {seconds:8.3f} s   load {load:5.1f}  {note}", flush=True)
+
+
+def ours(frame, y, repeat: int) -> dict[str, float]:
+    from scorecard import BinningProcess
+    from scorecard.model.scorecard import Scorecard, training_data_sha256
+
+    categorical = [c for c in frame.columns if c.startswith("c")]
+    warm = Scorecard(BinningProcess(categorical=categorical)).fit(frame.iloc[:WARM_ROWS],
+                                                                  y[:WARM_ROWS])
+    warm.reason_codes(frame.iloc[:WARM_ROWS], 3)
+    out = {}
+    s, load, process = _timed(lambda: BinningProcess(categorical=categorical).fit(frame, y), repeat)
+    _line("ours BinningProcess fit", s, load)
+    out["binning_fit"] = s
+    s, load, _ = _timed(lambda: process.transform(frame), repeat)
+    _line("ours WoE transform", s, load)
+    out["transform"] = s
+    s, load, _ = _timed(lambda: training_data_sha256(frame, y, "target"), repeat)
+    _line("ours training-data sha256 (from column buffers)", s, load)
+    out["hash"] = s
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s, load, card = _timed(
+            lambda: Scorecard(BinningProcess(categorical=categorical)).fit(frame, y), repeat)
+    _line("ours Scorecard fit (woe-lr, binning included)", s, load)
+    out["scorecard_fit"] = s
+    s, load, _ = _timed(lambda: card.score(frame), repeat)
+    _line("ours score", s, load)
+    out["score"] = s
+    s, load, _ = _timed(lambda: card.reason_codes(frame, 3), repeat)
+    _line("ours 3 reason codes", s, load)
+    out["reasons"] = s
+    return out
+
+
+def optbinning_side(frame, y, repeat: int) -> dict[str, float]:
+    from optbinning import BinningProcess, Scorecard
+    from sklearn.linear_model import LogisticRegression
+
+    names = list(frame.columns)
+    categorical = [c for c in names if c.startswith("c")]
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        BinningProcess(names, categorical_variables=categorical).fit(frame.iloc[:5000], y[:5000])
+        s, load, process = _timed(
+            lambda: BinningProcess(names, categorical_variables=categorical).fit(frame, y), repeat)
+        _line("optbinning BinningProcess fit", s, load)
+        out["binning_fit"] = s
+        s, load, _ = _timed(lambda: process.transform(frame, metric="woe"), repeat)
+        _line("optbinning WoE transform", s, load)
+        out["transform"] = s
+        card = Scorecard(BinningProcess(names, categorical_variables=categorical),
+                         LogisticRegression(max_iter=1000), scaling_method="pdo_odds",
+                         scaling_method_params={"pdo": 20, "odds": 50, "scorecard_points": 600})
+        s, load, card = _timed(lambda: card.fit(frame, y), 1)
+        _line("optbinning Scorecard fit (once)", s, load)
+        out["scorecard_fit"] = s
+        s, load, _ = _timed(lambda: card.score(frame), repeat)
+        _line("optbinning score", s, load)
+        out["score"] = s
+    return out
+
+
+def _hwm_kb() -> int:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
+
+
+def memory_worker(rows: int) -> None:
+    """Fit and transform ours on `rows` rows; print JSON: times, peaks above the input, input."""
+    from scorecard import BinningProcess
+
+    frame, y = credit_table(rows)
+    categorical = [c for c in frame.columns if c.startswith("c")]
+    BinningProcess(categorical=categorical).fit(frame.iloc[:WARM_ROWS], y[:WARM_ROWS]) \
+        .transform(frame.iloc[:WARM_ROWS])
+    input_mb = frame.memory_usage(deep=True).sum() / 2**20
+    result = {"rows": rows, "input_mb": input_mb}
+    for step in ("fit", "transform"):
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        base = _hwm_kb()
+        start = time.perf_counter()
+        if step == "fit":
+            process = BinningProcess(categorical=categorical).fit(frame, y)
+        else:
+            process.transform(frame)
+        result[f"{step}_s"] = time.perf_counter() - start
+        result[f"{step}_peak_mb"] = (_hwm_kb() - base) / 1024
+        result[f"{step}_load"] = os.getloadavg()[0]
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--memory-rows", type=int, default=0)
+    parser.add_argument("--memory-worker", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_worker:
+        memory_worker(args.memory_worker)
+        return
+    frame, y = credit_table(args.rows)
+    print(f"{args.rows:,} rows x {frame.shape[1]} (21 numeric, 5 text categorical), "
+          f"median of {args.repeat}", flush=True)
+    mine = ours(frame, y, args.repeat)
+    if not args.no_peers:
+        theirs = optbinning_side(frame, y, args.repeat)
+        print("  ratios (optbinning / ours, same run):")
+        for key in theirs:
+            print(f"    {key:<16} {theirs[key] / mine[key]:7.1f}x")
+    if args.memory_rows:
+        done = subprocess.run([sys.executable, __file__, "--memory-worker", str(args.memory_rows)],
+                              capture_output=True, text=True, check=True)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"{r['rows']:,} rows (input {r['input_mb']:.0f} MB in memory):")
+        for step in ("fit", "transform"):
+            print(f"  ours {step:<10} {r[step + '_s']:7.2f} s, peak {r[step + '_peak_mb']:6.0f} MB "
+                  f"above the input ({r[step + '_peak_mb'] / r['input_mb']:.2f}x input)   "
+                  f"load {r[step + '_load']:.1f}")
+
+
+if __name__ == "__main__":
+    main()
