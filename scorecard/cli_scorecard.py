@@ -104,13 +104,18 @@ def score(
     out: Annotated[Path, typer.Option(help="Where to write the scored rows (CSV or parquet).")],
     reason_codes: Annotated[int, typer.Option(help="Reason codes per row (0: none).")] = 3,
 ) -> None:
-    """Score every row: the input columns plus `score` and reason_1 .. reason_k."""
+    """Score every row: the input columns plus `score` and reason_1 .. reason_k.
+
+    Parquet to parquet streams in batches of rows, so the file may be larger than memory.
+    """
     from scorecard.io import read_table
     from scorecard.model.spec import load_spec, score_frame
 
     if reason_codes < 0:
         raise InputError(f"--reason-codes {reason_codes} must be >= 0.")
     spec = load_spec(model)
+    if _streams(data, out):
+        return _score_streaming(spec, data, out, reason_codes)
     frame = read_table(data)
     scored = score_frame(spec, frame, reason_codes=reason_codes)
     clash = [col for col in scored.columns if col in frame.columns]
@@ -121,6 +126,25 @@ def score(
     s = scored["score"]
     typer.echo(f"scored {len(result)} rows: score min {s.min()}, median {s.median():g}, "
                f"max {s.max()}; wrote {out}")
+
+
+def _streams(data: Path, out: Path) -> bool:
+    from scorecard.streaming import is_parquet
+
+    return is_parquet(data) and is_parquet(out)
+
+
+def _score_streaming(spec: Any, data: Path, out: Path, reason_codes: int) -> None:
+    from scorecard.streaming import score_parquet
+
+    done = score_parquet(spec, data, out, reason_codes=reason_codes)
+    if done["replaced"]:
+        typer.echo(f"warning: replacing existing column(s) {', '.join(done['replaced'])}", err=True)
+    if not done["n_rows"]:
+        typer.echo(f"scored 0 rows; wrote {out}")
+        return
+    typer.echo(f"scored {done['n_rows']} rows: score min {done['min']}, median "
+               f"{done['median']:g}, max {done['max']}; wrote {out}")
 
 
 def export(
