@@ -15,7 +15,7 @@ Both scorecards are fitted on the first --fit-rows reference rows with default s
               no-drift and both material-drift tests, BH q-values, statuses, per-bin counts,
               shares, points shifts, and the target part (bad rates with intervals per bin and
               band, AUC with DeLong SE, KS, score IV, Hosmer-Lemeshow), for both samples' labels.
-              Warm (numba loaded by a run on 2,000 rows first), best of --repeat, data in memory
+              Warm (numba loaded by a run on 2,000 rows first), median of --repeat, data in memory
               (file reading excluded). Also timed without the target part.
   optbinning  ScorecardMonitoring(scorecard).fit(X_current, y_current, X_reference,
               y_reference) with its defaults (psi_method="cart"), once, on the same frames;
@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_engine import best_of  # noqa: E402
+from bench_engine import median_of  # noqa: E402
 
 SECONDS_TARGET, SPEED_UP_TARGET = 1.0, 30.0
 N_NUMERIC, CATEGORICAL_FROM = 22, (0, 1, 3, 5)
@@ -106,12 +106,12 @@ def run(rows: int, repeat: int, fit_rows: int, peers: bool) -> dict[str, float]:
     reference, current = drift_data(rows)
     spec = fit_ours(reference, fit_rows)
     print(f"rows={rows:,} vs {rows:,}, characteristics={len(spec['characteristics'])} "
-          f"(fitted on {fit_rows:,} reference rows), best of {repeat}; "
+          f"(fitted on {fit_rows:,} reference rows), median of {repeat}; "
           f"load average {load:.1f} on {os.cpu_count()} cores", flush=True)
     drift_report(spec, reference.iloc[:2000], current.iloc[:2000])  # warm-up
     unlabelled = current.drop(columns=["default"])
-    ours = best_of(lambda: drift_report(spec, reference, current), repeat)
-    ours_no_target = best_of(lambda: drift_report(spec, reference, unlabelled), repeat)
+    ours = median_of(lambda: drift_report(spec, reference, current), repeat)
+    ours_no_target = median_of(lambda: drift_report(spec, reference, unlabelled), repeat)
     report = drift_report(spec, reference, current)
     flagged = report.to_frame().query("status != 'stable'")[["name", "psi", "status"]]
     result = {"ours": ours, "ours_no_target": ours_no_target}

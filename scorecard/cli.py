@@ -39,7 +39,9 @@ def iv(
     """Information value of every characteristic, with SE, interval and p-value, sorted by IV.
 
     Numeric columns are cut into quantile pre-bins (plus missing and special bins), other
-    columns into one bin per category. Tests are valid because the bins ignore the target;
+    columns into one bin per category with at least 1% of the rows (rarer ones pooled into
+    "Other"; identifier-like and mostly-numeric text columns get a note). Tests are valid
+    because the bins ignore the target;
     q_value is the Benjamini-Hochberg adjusted p-value across characteristics.
     """
     from scorecard.binning.prebinning import iv_report

@@ -44,6 +44,14 @@ def fit(
     n_rounds: Annotated[int, typer.Option(help="Boosting rounds of stump pre-binning.")] = 50,
     c: Annotated[float, typer.Option("--C", help="Inverse L2 strength of the logistic "
                                      "regressions.")] = 1.0,
+    unconstrained: Annotated[bool, typer.Option(help="woe-lr: allow positive coefficients (the "
+                                                "old unconstrained fit).")] = False,
+    min_iv_ci_low: Annotated[Optional[float], typer.Option(help="Drop characteristics whose IV "
+                                                           "interval starts below this.")] = None,
+    max_correlation: Annotated[Optional[float], typer.Option(
+        help="Of two characteristics whose WoE correlate beyond this, keep the higher IV.")] = None,
+    stepwise: Annotated[Optional[str], typer.Option(help="Forward stepwise selection: aic, bic "
+                                                    "or auc (hold-out AUC).")] = None,
     base_score: Annotated[float, typer.Option(help="Score at the base odds.")] = 600,
     base_odds: Annotated[float, typer.Option(help="Odds of good at the base score.")] = 50,
     pdo: Annotated[float, typer.Option(help="Points to double the odds of good.")] = 20,
@@ -76,7 +84,9 @@ def fit(
         raise InputError("there are no characteristics besides the target and excluded columns.")
     process = BinningProcess(special_values=parse_specials(special) or None,
                              prebinning=prebinning, n_rounds=n_rounds)
-    card = Scorecard(process, encoding=encoding, C=c, base_score=base_score, base_odds=base_odds,
+    card = Scorecard(process, encoding=encoding, C=c, sign_constrained=not unconstrained,
+                     min_iv_ci_low=min_iv_ci_low, max_correlation=max_correlation,
+                     stepwise=stepwise, base_score=base_score, base_odds=base_odds,
                      pdo=pdo, target_name=target, bad_value=bad_value, name=name)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -89,6 +99,8 @@ def fit(
                f"characteristics selected, {card.n_train_} training rows")
     for ch in card.characteristics_:
         typer.echo(f"  {ch}  (IV {iv[ch]:.4f})")
+    for ch, why in card.dropped_.items():
+        typer.echo(f"  dropped {ch} ({why['step']}): {why['reason']}")
     low, high = auc["ci"]
     typer.echo(f"train AUC {auc['value']:.4f} (SE {auc['se']:.4f}, {auc['level']:.0%} CI "
                f"[{low:.4f}, {high:.4f}]); optimistic: measure on hold-out rows with "

@@ -148,6 +148,24 @@ def test_fit_other_encodings_and_options(tmp_path):
     assert frame.isna().any().any()  # missing values went to their bins without error
 
 
+def test_fit_selection_options_and_unconstrained(tmp_path):
+    out = tmp_path / "credit.json"
+    result = run("fit", CREDIT, "--target", "Status", "--min-iv-ci-low", "0.02",
+                 "--max-correlation", "0.7", "--out", out)
+    assert result.exit_code == 0, result.output
+    spec = load_spec(out)
+    dropped = spec["model"]["selection"]["dropped"]
+    assert dropped and all(d["step"] in {"binning", "iv", "correlation", "sign"} for d in dropped)
+    for d in dropped:
+        assert f"dropped {d['name']} ({d['step']}): {d['reason']}" in result.output
+    assert all(v < 0 for v in spec["model"]["coefficients"].values())
+    result = run("fit", CREDIT, "--target", "Status", "--unconstrained", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert load_spec(out)["model"]["type"] == "LogisticRegression"
+    result = run("fit", CREDIT, "--target", "Status", "--stepwise", "forward", "--out", out)
+    assert result.exit_code != 0 and "stepwise='forward' must be one of" in result.output
+
+
 def test_fit_with_special_values(tmp_path):
     frame = pd.read_csv(GERMAN)
     frame.loc[frame.index[:60], "credit_amount"] = -1

@@ -62,7 +62,9 @@ def numeric_prebin_counts(
     """Pre-bin edges (user splits, stumps or quantiles, per column's `params`) of every column of
     `matrix` and their count tables in the engine's layout, from one counting pass.
 
-    Stumps run on `n_jobs` threads (`scorecard.threads`: None means 1).
+    Stumps run on `n_jobs` threads (`scorecard.threads`: None means 1). Quantile and stump
+    edges are then moved strictly between adjacent distinct values (`engine.separating_edges`);
+    user splits are kept as given.
     """
     n_columns = matrix.shape[1]
     edges: list[np.ndarray | None] = [None] * n_columns
@@ -91,6 +93,14 @@ def numeric_prebin_counts(
             for j in stumps
         )
         for j, e in zip(stumps, found):
+            edges[j] = e
+    found = [j for j in range(n_columns) if params[j]["user_splits"] is None and len(edges[j])]
+    if found:
+        # Edges strictly between adjacent distinct values: no float32/float64 reading of a
+        # training value can cross one (rows keep their bins, so the counts do not change).
+        moved = engine.separating_edges(matrix[:, found], [edges[j] for j in found],
+                                        [specials[j] for j in found])
+        for j, e in zip(found, moved):
             edges[j] = e
     counts = engine.count_numeric(matrix, edges, label, special_values=specials, weights=weights)
     return edges, counts

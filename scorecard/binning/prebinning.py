@@ -1,8 +1,10 @@
 """Unsupervised pre-binning of every characteristic in a frame, and their IV with uncertainty.
 
 Numeric columns get equal-frequency (quantile) bins plus a missing bin and one bin per special
-value; other columns get one bin per category plus a missing bin. The bins do not look at the
-target, so the chi-square test and intervals of each IV are valid on the same rows.
+value; other columns get one bin per category with at least 1% of the rows, one "Other" bin
+pooling the rarer ones, and a missing bin (`scorecard.binning.cardinality`: identifier-like and
+mostly-numeric text columns get a note). The bins do not look at the target, so the chi-square
+test and intervals of each IV are valid on the same rows.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ import pandas as pd
 from scorecard import stats
 from scorecard.binning._columns import characteristic_kind, numeric_matrix, numeric_specials
 from scorecard.binning._counting import categorical_counts, numeric_prebin_counts
+from scorecard.binning.cardinality import (
+    MIN_CATEGORY_SHARE,
+    OTHER,
+    min_category_count,
+    pool_rare,
+    text_column_notes,
+)
 from scorecard.binning.table import numeric_bin_labels
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, NUMERIC
@@ -44,6 +53,8 @@ class PrebinnedCharacteristic:
     edges: np.ndarray | None = None
     categories: tuple[str, ...] | None = None
     special_values: tuple[float, ...] = field(default_factory=tuple)
+    n_pooled: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def prebin_frame(
@@ -87,8 +98,15 @@ def prebin_frame(
     if categorical:
         categories, counts = categorical_counts(frame, categorical, label, weights)
         for name, cats, c in zip(categorical, categories, counts):
+            pooled, kept, n_rare = pool_rare(c, cats, min_category_count(c.sum()))
+            other = (f"{OTHER} ({n_rare} rare)",) if n_rare else ()
+            notes = text_column_notes(frame[name], name)
+            if n_rare:
+                notes.append(f"{n_rare} categories with less than {MIN_CATEGORY_SHARE:.0%} of "
+                             f"the rows each pooled into '{OTHER}'")
             result[name] = PrebinnedCharacteristic(
-                name, CATEGORICAL, (*cats, "Missing"), c, categories=cats
+                name, CATEGORICAL, (*kept, *other, "Missing"), pooled, categories=kept,
+                n_pooled=n_rare, notes=tuple(notes),
             )
     return [result[c] for c in columns]
 
@@ -109,6 +127,11 @@ class IVReport:
             except InputError as exc:
                 self.results[c.name] = None
                 self.notes[c.name] = str(exc)
+                if c.n_pooled and np.count_nonzero(c.counts.sum(axis=1)) < 2:
+                    self.notes[c.name] = ("no evidence of predictive power: every category is "
+                                          "rare, so all rows share one bin")
+            if c.notes:
+                self.notes[c.name] = "; ".join([*c.notes, *filter(None, [self.notes.get(c.name)])])
 
     def paper_columns(self) -> pd.DataFrame:
         """The framework paper's published SE and Z-test p-value per characteristic.

@@ -14,6 +14,7 @@ ranking, or fit the process on a training split and recompute the tables on hold
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -23,6 +24,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from scorecard.binning._columns import (
+    BinningWarning,
     as_target_array,
     check_target_given,
     has_mixed_types,
@@ -45,6 +47,7 @@ from scorecard.binning._selection import (
 )
 from scorecard.binning._transform import check_metric, transform_frame
 from scorecard.binning.binner import OptimalBinner
+from scorecard.binning.cardinality import text_column_notes
 from scorecard.distributed import is_dask
 from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError, SpecError
@@ -316,6 +319,8 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
                 )
             if has_mixed_types(frame[c]):
                 warn_mixed(c)
+            for note in text_column_notes(frame[c], c):
+                warnings.warn(note, BinningWarning, stacklevel=3)
         categories, counts = categorical_counts(frame, columns, label, weights)
         return self._categorical_binners(columns, params, categories, counts)
 

@@ -22,7 +22,8 @@ window for drift, group A=1 for fairness). ``counts[..., 0]`` counts label 0 and
 
 Public functions (all validate their input and raise InputError naming the parameter):
 :func:`quantile_edges`, :func:`quantile_edges_many`, :func:`assign_numeric`,
-:func:`assign_codes`, :func:`count_numeric`, :func:`count_codes`, :func:`count_bins`.
+:func:`assign_codes`, :func:`count_numeric`, :func:`count_codes`, :func:`count_bins`,
+:func:`separating_edges` (cut points strictly between adjacent distinct values).
 """
 
 from scorecard.engine.api import (
@@ -34,6 +35,7 @@ from scorecard.engine.api import (
     quantile_edges,
     quantile_edges_many,
 )
+from scorecard.engine.edges import separating_edges
 
 __all__ = [
     "assign_codes",
@@ -43,4 +45,5 @@ __all__ = [
     "count_numeric",
     "quantile_edges",
     "quantile_edges_many",
+    "separating_edges",
 ]

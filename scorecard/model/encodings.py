@@ -2,8 +2,9 @@
 
 - ``woe-lr``: logistic regression on the WoE of each characteristic's bin. Under our WoE sign
   (ln(goods share / bads share): positive = lower risk) and a model of P(bad), every
-  coefficient should be negative; a positive one (usually collinearity) raises a
-  `CoefficientSignWarning` naming the characteristic.
+  coefficient should be negative. By default the fit is sign-constrained (coefficients <= 0,
+  `scorecard.model.logistic`); unconstrained, a positive coefficient (usually collinearity)
+  raises a `CoefficientSignWarning` naming the characteristic.
 - ``onehot-lr``: logistic regression on one indicator per bin.
 - ``xgb-stumps``: XGBoost with depth-1 trees on the WoE columns, constrained so P(bad) never
   increases with WoE. Each tree splits one feature, so the margin is a sum of one function per
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from scorecard.model.layout import BinLayout
+from scorecard.model.logistic import BoundedLogisticRegression
 
 __all__ = [
     "CoefficientSignWarning",
@@ -32,6 +34,7 @@ __all__ = [
     "fit_onehot_lr",
     "fit_woe_lr",
     "fit_xgb_stumps",
+    "woe_columns",
 ]
 
 XGB_SEED = 0
@@ -66,7 +69,7 @@ class EncodingFit:
     additivity_error: float | None = None
 
 
-def _woe_columns(layouts: Sequence[BinLayout], bins: np.ndarray) -> tuple[list, np.ndarray]:
+def woe_columns(layouts: Sequence[BinLayout], bins: np.ndarray) -> tuple[list, np.ndarray]:
     """Per-slot WoE of every characteristic and the rows' WoE design matrix."""
     values = [lay.with_unseen(lay.table.transform_woe) for lay in layouts]
     design = np.column_stack([lay.lookup(values[c], bins[:, c]) for c, lay in enumerate(layouts)])
@@ -90,10 +93,19 @@ def _lr_info(estimator, C: float) -> dict[str, Any]:
 
 
 def fit_woe_lr(layouts: Sequence[BinLayout], bins: np.ndarray, label: np.ndarray,
-               weights: np.ndarray | None, *, C: float) -> EncodingFit:
-    """Logistic regression on each characteristic's bin WoE; contribution = coef * WoE."""
-    woe_values, woe = _woe_columns(layouts, bins)
-    estimator = _logistic(C).fit(woe, label, sample_weight=weights)
+               weights: np.ndarray | None, *, C: float,
+               sign_constrained: bool = True) -> EncodingFit:
+    """Logistic regression on each characteristic's bin WoE; contribution = coef * WoE.
+
+    sign_constrained: every coefficient <= 0 (L-BFGS-B with bounds); False: scikit-learn's
+    unconstrained fit, warning about positive coefficients.
+    """
+    woe_values, woe = woe_columns(layouts, bins)
+    if sign_constrained:
+        estimator = BoundedLogisticRegression(C=C, sign="negative", max_iter=LR_MAX_ITER)
+    else:
+        estimator = _logistic(C)
+    estimator.fit(woe, label, sample_weight=weights)
     coef = estimator.coef_[0].astype(np.float64)
     intercept = float(estimator.intercept_[0])
     contributions = [coef[c] * woe_values[c] for c in range(len(layouts))]
@@ -106,8 +118,14 @@ def fit_woe_lr(layouts: Sequence[BinLayout], bins: np.ndarray, label: np.ndarray
             CoefficientSignWarning,
             stacklevel=3,
         )
+    info = _lr_info(estimator, C)
+    if sign_constrained:
+        info.update(type="BoundedLogisticRegression", solver="L-BFGS-B (scipy)",
+                    bounds="every coefficient <= 0",
+                    at_bound=[lay.name for c, lay in enumerate(layouts)
+                              if estimator.at_bound_[c]])
     model = {
-        **_lr_info(estimator, C),
+        **info,
         "features": "WoE of each characteristic's bin",
         "coefficients": {lay.name: float(coef[c]) for c, lay in enumerate(layouts)},
         "expected_sign": "negative (WoE > 0 means lower risk; the model predicts bad)",
@@ -156,7 +174,7 @@ def fit_xgb_stumps(layouts: Sequence[BinLayout], bins: np.ndarray, label: np.nda
     from xgboost import XGBClassifier
 
     m = len(layouts)
-    woe_values, woe = _woe_columns(layouts, bins)
+    woe_values, woe = woe_columns(layouts, bins)
     params = {
         "n_estimators": int(n_rounds),
         "max_depth": 1,

@@ -49,6 +49,7 @@ from scorecard.model.encodings import (
     fit_xgb_stumps,
 )
 from scorecard.model.layout import BinLayout
+from scorecard.model.card_selection import STEPWISE, fit_selected
 from scorecard.model.scaling import CardPoints, PointsScaling, round_half_up, scale_points
 from scorecard.model.scoring import (
     bin_indices,
@@ -170,6 +171,10 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     encoding : "woe-lr" (default), "onehot-lr" or "xgb-stumps" (module docstring).
     C : inverse strength of the L2 penalty of the logistic regressions (scikit-learn's C:
         smaller = stronger shrinkage towards 0). The intercept is not penalised.
+    sign_constrained : woe-lr: every coefficient <= 0 (default; those held at 0 are dropped);
+        False: scikit-learn's unconstrained fit, warning about positive coefficients.
+    min_iv_ci_low, max_correlation, stepwise, holdout, random_state : characteristic selection
+        before any encoding (`scorecard.model.selection`; None = step off).
     n_rounds, learning_rate : boosting rounds and shrinkage of xgb-stumps (which otherwise uses
         XGBoost's defaults, e.g. reg_lambda=1, with seed 0 and 2 threads).
     base_score, base_odds, pdo : a score of base_score means odds of good base_odds : 1; pdo
@@ -189,7 +194,10 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         contribution to the log-odds of bad per binning-table bin.
     coef_ : woe-lr: one coefficient per characteristic; onehot-lr: one per bin (all
         characteristics' bins concatenated in table order). Not set for xgb-stumps.
-    unexpected_sign_ : woe-lr characteristics with a positive coefficient.
+    unexpected_sign_ : woe-lr characteristics with a positive coefficient (unconstrained fit).
+    dropped_ : characteristic -> {"step", "reason", ...} per candidate not in the card
+        (`scorecard.model.card_selection`).
+        selection_ : options, kept, dropped and stepwise path (the spec's model.selection).
     scaling_ : PointsScaling. card_points_ : CardPoints (exact and integer points per bin).
     rounding_error_ : dict max_abs, mean_abs (|integer - exact score| on the training rows,
         before clipping), bound (attainable worst case) and bound_loose (0.5 * (m + 1)).
@@ -208,6 +216,12 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         binning_process: BinningProcess | None = None,
         encoding: str = "woe-lr",
         C: float = 1.0,
+        sign_constrained: bool = True,
+        min_iv_ci_low: float | None = None,
+        max_correlation: float | None = None,
+        stepwise: str | None = None,
+        holdout: float = 0.3,
+        random_state: int = 0,
         n_rounds: int = 100,
         learning_rate: float = 0.1,
         base_score: float = 600,
@@ -223,6 +237,12 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self.binning_process = binning_process
         self.encoding = encoding
         self.C = C
+        self.sign_constrained = sign_constrained
+        self.min_iv_ci_low = min_iv_ci_low
+        self.max_correlation = max_correlation
+        self.stepwise = stepwise
+        self.holdout = holdout
+        self.random_state = random_state
         self.n_rounds = n_rounds
         self.learning_rate = learning_rate
         self.base_score = base_score
@@ -242,6 +262,12 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         "C": [Interval(Real, 0, None, closed="neither")],
         "n_rounds": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, 1, closed="right")],
+        "sign_constrained": ["boolean"],
+        "min_iv_ci_low": [Interval(Real, 0, None, closed="left"), None],
+        "max_correlation": [Interval(Real, 0, 1, closed="both"), None],
+        "stepwise": [Choice(STEPWISE)],
+        "holdout": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
         "base_score": [Interval(Real, None, None, closed="neither")],
         "base_odds": [Interval(Real, 0, None, closed="neither")],
         "pdo": [Interval(Real, 0, None, closed="neither")],
@@ -281,8 +307,11 @@ class Scorecard(EstimatorMixin, BaseEstimator):
             )
         layouts = [BinLayout(process.binning_tables_[c]) for c in selected]
         bins = process.transform(frame, metric="bin")
-        fitted = self._encoder()(layouts, bins, label, weights)
+        layouts, bins, fitted, self.selection_ = fit_selected(
+            process, layouts, bins, label, weights, self._encoder(), params=self.get_params())
+        self.dropped_ = {d["name"]: d for d in self.selection_["dropped"]}
         self._set_encoding(fitted)
+        selected = [lay.name for lay in layouts]
 
         card = scale_points(fitted.contributions, fitted.intercept, scaling)
         self.binning_process_ = process
@@ -296,6 +325,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self.card_points_ = card
         self.classes_ = np.array([0, 1])
         self._layouts = layouts
+        self._bin_columns = [process.selected_.index(lay.name) for lay in layouts]
         self._slot_contributions = fitted.contributions
         exact, integer = _training_scores(card, layouts, bins)
         error = np.abs(integer - exact)
@@ -354,7 +384,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     def _encoder(self):
         """The fitter of `encoding` with this card's parameters (scorecard.model.encodings)."""
         if self.encoding == "woe-lr":
-            return partial(fit_woe_lr, C=self.C)
+            return partial(fit_woe_lr, C=self.C, sign_constrained=bool(self.sign_constrained))
         if self.encoding == "onehot-lr":
             return partial(fit_onehot_lr, C=self.C)
         return partial(fit_xgb_stumps, n_rounds=self.n_rounds, learning_rate=self.learning_rate)
@@ -424,7 +454,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     def decision_function(self, X: object) -> np.ndarray:
         """Log-odds of bad of the exact (unrounded) model."""
         frame = self._frame(X)
-        bins = self.binning_process_.transform(frame, metric="bin")
+        bins = self.binning_process_.transform(frame, metric="bin")[:, self._bin_columns]
         total = np.full(len(frame), self.intercept_)
         for c, lay in enumerate(self._layouts):
             total += lay.lookup(self._slot_contributions[c], bins[:, c])

@@ -208,7 +208,11 @@ def test_stump_prebinning_uses_the_stump_thresholds():
     present = ~np.isnan(x)  # the stumps see the non-missing rows; the weight bound all rows
     expected = stump_split_candidates(x[present], y[present], n_rounds=20,
                                       min_child_weight=0.05 * x.size * rate * (1 - rate))
-    np.testing.assert_array_equal(binner.prebin_splits_, expected)
+    # The stump thresholds, moved strictly between adjacent distinct values (rows keep bins).
+    (separated,) = engine.separating_edges(x.reshape(-1, 1), [expected])
+    np.testing.assert_array_equal(binner.prebin_splits_, separated)
+    np.testing.assert_array_equal(engine.assign_numeric(x, separated),
+                                  engine.assign_numeric(x, expected))
     assert binner.table_.constraints["prebinning"] == "stumps"
 
 

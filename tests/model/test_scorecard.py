@@ -65,7 +65,7 @@ def synthetic_cards(synthetic):
 
 def _binned_integer_scores(card, X):
     """Integer score from the binning's bins and the card's points, bypassing the spec."""
-    bins = card.binning_process_.transform(X, metric="bin")
+    bins = card.binning_process_.transform(X, metric="bin")[:, card._bin_columns]
     total = np.full(len(X), card.card_points_.intercept_points, dtype=np.int64)
     for c, lay in enumerate(card._layouts):
         total += lay.lookup(card.card_points_.points[c].astype(np.float64), bins[:, c]).astype(
@@ -121,15 +121,62 @@ def _collinear_pair(n=5000, seed=0):
     return pd.DataFrame({"a": a, "b": b}), y
 
 
-def test_sign_warning_names_the_flipped_characteristic():
+def test_sign_warning_names_the_flipped_characteristic_of_the_unconstrained_fit():
     X, y = _collinear_pair()
     with pytest.warns(CoefficientSignWarning, match="'b'") as record:
-        card = Scorecard().fit(X, y)
+        card = Scorecard(sign_constrained=False).fit(X, y)
     assert not any("'a'" in str(w.message) for w in record)
     assert card.unexpected_sign_ == ["b"]
     assert card.coef_[0] < 0 < card.coef_[1]
     assert card.spec_["model"]["unexpected_sign"] == ["b"]
+    assert card.spec_["model"]["type"] == "LogisticRegression"
     assert issubclass(CoefficientSignWarning, UserWarning)
+
+
+def test_sign_constrained_default_drops_the_flipped_characteristic_and_says_why():
+    X, y = _collinear_pair()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CoefficientSignWarning)
+        card = Scorecard().fit(X, y)
+    assert card.characteristics_ == ["a"] and card.unexpected_sign_ == []
+    assert card.coef_.shape == (1,) and card.coef_[0] < 0
+    assert card.dropped_["b"]["step"] == "sign"
+    assert "holds its coefficient at 0" in card.dropped_["b"]["reason"]
+    model = card.spec_["model"]
+    assert model["type"] == "BoundedLogisticRegression"
+    assert model["selection"]["kept"] == ["a"]
+    assert [d["name"] for d in model["selection"]["dropped"]] == ["b"]
+    assert [ch["name"] for ch in card.spec_["characteristics"]] == ["a"]
+    # Dropping the held characteristic does not move the constrained optimum: the card equals
+    # the constrained fit on both columns, whose coefficient of b is 0.
+    from scorecard.model.logistic import BoundedLogisticRegression
+
+    woe = card.binning_process_.transform(X, metric="woe")
+    both = BoundedLogisticRegression().fit(woe, y)
+    assert both.coef_[0, 1] == 0 and both.at_bound_[1]
+    np.testing.assert_allclose(card.coef_[0], both.coef_[0, 0], rtol=1e-6)
+    np.testing.assert_allclose(card.intercept_, both.intercept_[0], rtol=1e-6)
+
+
+def test_selection_options_report_every_drop():
+    X, y = _collinear_pair()
+    rng = np.random.default_rng(5)
+    X = X.assign(noise=rng.normal(size=len(X)), constant=1.0)
+    card = Scorecard(min_iv_ci_low=0.01, max_correlation=0.5).fit(X, y)
+    steps = {name: d["step"] for name, d in card.dropped_.items()}
+    assert steps == {"constant": "binning", "noise": "iv", "b": "correlation"}
+    assert card.characteristics_ == ["a"]
+    assert "'a'" in card.dropped_["b"]["reason"]
+    assert card.spec_["model"]["selection"]["options"] == {
+        "min_iv_ci_low": 0.01, "max_correlation": 0.5, "stepwise": None}
+    with pytest.raises(InputError, match="max_correlation"):
+        Scorecard(max_correlation=2).fit(X, y)
+    with pytest.raises(InputError, match="stepwise"):
+        Scorecard(stepwise="backward").fit(X, y)
+    with pytest.raises(InputError, match="sign_constrained"):
+        Scorecard(sign_constrained="yes").fit(X, y)
+    with pytest.raises(InputError, match="dropped every characteristic"):
+        Scorecard(min_iv_ci_low=50.0).fit(X, y)
 
 
 def test_no_sign_warning_for_a_single_characteristic():

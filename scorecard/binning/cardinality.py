@@ -1,0 +1,86 @@
+"""High-cardinality text columns: what to warn about, and pooling rare categories.
+
+A text column with one category per few rows (customer IDs, free text) or a numeric column read
+as text because of a few typos gives one near-empty bin per category; its plug-in IV is large
+by chance alone (100,000 random IDs: IV 0.81). `text_column_notes` names both kinds, and
+`pool_rare` puts every category with fewer than ``min_count`` rows into one "Other" bin, as
+OptimalBinner does with ``cat_min_share``: a column of rare categories then has a single bin,
+and its IV test finds no evidence, which is the truth.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "ID_SHARE",
+    "MIN_CATEGORY_SHARE",
+    "NUMERIC_SHARE",
+    "OTHER",
+    "min_category_count",
+    "pool_rare",
+    "text_column_notes",
+]
+
+OTHER = "Other"
+MIN_CATEGORY_SHARE = 0.01
+"""Categories with less than this share of the rows are pooled (OptimalBinner's cat_min_share)."""
+ID_SHARE = 0.5
+"""A text column with at least this many distinct values per non-missing row looks like an ID."""
+MIN_ID_DISTINCT = 50
+NUMERIC_SHARE = 0.9
+"""A text column whose values are at least this share numbers is a numeric column with typos."""
+
+
+def min_category_count(n_rows: float, share: float = MIN_CATEGORY_SHARE) -> int:
+    """Rows a category needs to keep a bin of its own: ceil(share * rows), at least 1."""
+    return max(1, math.ceil(share * n_rows))
+
+
+def text_column_notes(series: pd.Series, name: str) -> list[str]:
+    """Warnings for a text column that looks like an identifier or like numbers with typos."""
+    values = series.dropna()
+    n = len(values)
+    if n == 0:
+        return []
+    notes = []
+    n_distinct = int(values.nunique())
+    if n_distinct >= MIN_ID_DISTINCT and n_distinct >= ID_SHARE * n:
+        notes.append(
+            f"column {name!r} looks like an identifier or free text ({n_distinct:,} distinct "
+            f"values in {n:,} rows): its rare categories are pooled, and it should usually "
+            "be excluded."
+        )
+    numbers = pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
+    n_numeric = int(numbers.notna().sum())
+    if n_numeric < n and n_numeric >= NUMERIC_SHARE * n:
+        examples = ", ".join(repr(v) for v in values[numbers.isna()].astype(str).unique()[:3])
+        notes.append(
+            f"column {name!r} is text but {n_numeric / n:.1%} of its values are numbers "
+            f"({n - n_numeric:,} are not, e.g. {examples}): fix those values or convert the "
+            "column to numeric; as text it is binned as categories."
+        )
+    return notes
+
+
+def pool_rare(
+    counts: np.ndarray, categories: tuple[str, ...], min_count: int
+) -> tuple[np.ndarray, tuple[str, ...], int]:
+    """Pool categories with fewer than `min_count` rows into one row before the missing row.
+
+    counts: one row per category, then the missing row (the engine's categorical layout).
+    Returns the new counts, the kept categories and how many were pooled (0: unchanged).
+    """
+    n_cats = len(categories)
+    per_category = counts[:n_cats]
+    rare = per_category.sum(axis=1) < min_count
+    n_rare = int(rare.sum())
+    if n_rare == 0:
+        return counts, categories, 0
+    kept = tuple(c for c, r in zip(categories, rare) if not r)
+    pooled = np.vstack([per_category[~rare], per_category[rare].sum(axis=0, keepdims=True),
+                        counts[n_cats:]])
+    return pooled, kept, n_rare
