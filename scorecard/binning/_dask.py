@@ -10,7 +10,9 @@ Three passes over the partitions, each a Dask graph of small per-partition resul
    (a mergeable sketch: the union is distributed exactly like the in-memory sample, so the same
    Dvoretzky-Kiefer-Wolfowitz bound holds, see `engine.quantile_edges`);
 3. the count tables: `engine.count_numeric` on each partition's numeric block and per-category
-   counts of each categorical column, summed on the client.
+   counts of each categorical column, summed on the client; with them each partition's valid
+   values next to every quantile edge, so the edges move strictly between adjacent distinct
+   values exactly as in memory (`engine.separating_edges`; rows keep their bins).
 
 The exact merges then run on the summed tables with the in-memory code, so for the same
 pre-binning edges (user splits, or any column of at most SAMPLE_SIZE valid values) bins,
@@ -20,6 +22,7 @@ weighted sums agree to float rounding). Stump pre-binning needs the rows in memo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard import engine
+from scorecard.engine.edges import edge_neighbours, separating_cut
 from scorecard.binning._columns import (
     check_target_given,
     encode_categories,
@@ -104,16 +108,21 @@ def _label(y_part, bad: object) -> np.ndarray:
 
 
 def _counts(part, y_part, w_part, *, partition_index, numeric, edges, specials, categorical,
-            bad):
-    """Pass 3: numeric count tables (engine layout) and per-category counts of one partition."""
+            bad, moved):
+    """Pass 3: numeric count tables (engine layout), the valid values next to the edges of the
+    columns in `moved` (`edge_neighbours`), and per-category counts of one partition."""
     label = _label(y_part, bad)
     weights = None if w_part is None else np.asarray(w_part, dtype=np.float64)
-    numeric_counts = []
+    numeric_counts, neighbours = [], []
     if numeric:
         matrix = numeric_matrix(part, numeric, fitted=False)
         numeric_counts = engine.count_numeric(
             matrix, edges, label, special_values=specials, weights=weights
         )
+        if moved:
+            neighbours = edge_neighbours(
+                matrix[:, moved], [edges[j] for j in moved], [specials[j] for j in moved]
+            )
     categorical_counts = []
     for c in categorical:
         codes, cats = encode_categories(part[c])
@@ -127,7 +136,7 @@ def _counts(part, y_part, w_part, *, partition_index, numeric, edges, specials, 
         if weights is None:
             table = np.rint(table).astype(np.int64)
         categorical_counts.append((cats, table))
-    return numeric_counts, categorical_counts
+    return numeric_counts, categorical_counts, neighbours
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,6 +180,15 @@ def _quantile_edges(
     return engine.quantile_edges(
         sample, n_prebins, sample_size=max(sample.size, 1), seed=SEED
     )
+
+
+def _separated(edges: np.ndarray, below: np.ndarray, above: np.ndarray) -> np.ndarray:
+    """The edges moved strictly between their neighbouring valid values, as the in-memory
+    pre-binning does (`engine.separating_edges`); every row keeps its bin, so the counts hold."""
+    return np.asarray([
+        separating_cut(float(b), float(a)) if math.isfinite(b) and math.isfinite(a) and b < a
+        else float(v) for v, b, a in zip(edges, below, above)
+    ], dtype=np.float64)
 
 
 def fit_process(process, X, y, sample_weight):  # noqa: ANN001, ANN201
@@ -242,10 +260,15 @@ def fit_process(process, X, y, sample_weight):  # noqa: ANN001, ANN201
                 [v[k] for v in values], int(params[numeric[j]]["max_n_prebins"])
             )
 
+    moved = [j for j in quantile if len(edges[j])]
     results = per_partition(
         _counts, X, y, sample_weight, numeric=numeric, edges=edges, specials=specials,
-        categorical=categorical, bad=bad,
+        categorical=categorical, bad=bad, moved=moved,
     )
+    for k, j in enumerate(moved):
+        below = np.fmax.reduce([r[2][k][0] for r in results])
+        above = np.fmin.reduce([r[2][k][1] for r in results])
+        edges[j] = _separated(edges[j], below, above)
     binners: dict[str, Any] = {}
     with engine_threads(process.n_jobs) as n_threads:
         if numeric:
