@@ -1,4 +1,6 @@
 # The dashboard, headless, on the bundled demo data with an embedded SQLite store.
+# It binds every interface on purpose (inside a container; publish the port with care: the
+# dashboard has no sign-in). `scorecard dashboard` alone binds 127.0.0.1.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

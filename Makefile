@@ -9,7 +9,7 @@ export NUMBA_CACHE_DIR ?= $(CURDIR)/$(VAR)/numba_cache
 ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test test-fast bench system-deps demo-data clean
+.PHONY: run test test-fast bench system-deps demo-data demo-store clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,12 @@ demo-data: $(VENV)/.installed
 	mkdir -p $(VAR)
 	$(BIN)/python data/generate.py --rows 60000 --seed 7 --out $(VAR)/synthetic_demo.parquet --if-missing
 
-run: demo-data
+# A monitor with 24 monthly periods and a drift event, stored once (skipped if it exists).
+demo-store: $(VENV)/.installed
+	mkdir -p $(VAR)
+	$(BIN)/python -m scorecard.scheduling.demo --folder $(VAR)/demo
+
+run: demo-data demo-store
 	$(BIN)/scorecard dashboard --address $(ADDRESS) --port $(PORT)
 
 test: $(VENV)/.installed system-deps

@@ -9,15 +9,21 @@ Z95 = 1.959963984540054
 
 
 def iv_interval_chart(summary: pd.DataFrame, level: float) -> alt.LayerChart:
-    """IV per characteristic as a point with its interval, sorted by IV."""
+    """IV per characteristic: its interval, and the estimate inside it, sorted by IV.
+
+    The point is the bias-corrected IV when the summary has it (the plug-in IV can lie outside
+    the interval, which targets the corrected value); the tooltip shows both.
+    """
     valid = summary.dropna(subset=["iv"])
     order = valid["name"].tolist()
+    point_column = "iv_corrected" if "iv_corrected" in valid.columns else "iv"
     base = alt.Chart(valid).encode(
         y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)))
     rule = base.mark_rule().encode(x=alt.X("iv_ci_low:Q", title=f"IV with {level:.0%} interval"),
                                    x2="iv_ci_high:Q")
-    point = base.mark_point(filled=True).encode(
-        x="iv:Q", tooltip=["name", "iv", "iv_se", "iv_ci_low", "iv_ci_high", "p_value"])
+    tooltip = ["name", "iv", *([point_column] if point_column != "iv" else []), "iv_se",
+               "iv_ci_low", "iv_ci_high", "p_value"]
+    point = base.mark_point(filled=True).encode(x=f"{point_column}:Q", tooltip=tooltip)
     return (rule + point).properties(height=24 * len(valid) + 40)
 
 

@@ -16,6 +16,9 @@ pages = [
     st.Page("views/characteristics.py", title="Characteristics", default=True),
     st.Page("views/binning.py", title="Binning"),
     st.Page("views/scorecard.py", title="Scorecard"),
+    st.Page("views/fairness.py", title="Fairness"),
     st.Page("views/history.py", title="History"),
+    st.Page("views/overview.py", title="Overview"),
+    st.Page("views/monitoring.py", title="Monitoring"),
 ]
 st.navigation(pages).run()

@@ -14,9 +14,12 @@ from scorecard.binning import BinningProcess
 from scorecard.binning.prebinning import IVReport, iv_report
 from scorecard.datasets import DATASETS
 from scorecard.exceptions import ScorecardError
+from scorecard.fairness.front import ParetoFront, fairness_front
+from scorecard.fairness.groups import GERMAN_CREDIT_SEX
+from scorecard.fairness.penalized import DEFAULT_PENALTIES
 from scorecard.model.scorecard import Scorecard
 from scorecard.options import ENCODINGS, TREND_OPTIONS, trend_from_option
-from scorecard.storage import ResultStore, default_url
+from scorecard.storage import MonitorStore, ResultStore, default_url
 from scorecard.validation import binary_target
 
 TRENDS = list(TREND_OPTIONS)
@@ -140,3 +143,41 @@ def _save_or_warn(save, what: str, *key) -> int | None:
 def _saved_report_id(url: str, name: str, n_bins: int) -> int:
     report = iv_report_for(name, n_bins)
     return _store(url).save("iv", name, {"n_bins": n_bins, "level": report.level}, report.to_dict())
+
+
+def monitor_store() -> MonitorStore:
+    """Monitors, results and alerts of the store named by $SCORECARD_DB (same engine as store())."""
+    return _monitor_store(default_url())
+
+
+@st.cache_resource
+def _monitor_store(url: str) -> MonitorStore:
+    return MonitorStore(database=_store(url).db)
+
+
+def read_or_stop(read):
+    """Return read(); if the store cannot be read, show why and stop the page."""
+    try:
+        return read()
+    except ScorecardError as exc:
+        st.error(f"The results store cannot be read: {exc}")
+        st.stop()
+
+
+FAIRNESS_GROUPS = {"german_credit": {"personal_status_and_sex": GERMAN_CREDIT_SEX}}
+"""Protected values mapped to groups per dataset (German credit: sex from personal status)."""
+
+
+@st.cache_resource(show_spinner="Tracing the fairness front (MIP sweep, a scorecard per point) ...")
+def front_for(name: str, protected: tuple[str, ...], eps_grid: int, confidence: float,
+              score_level: bool) -> ParetoFront:
+    """The performance-fairness front on a stratified 70/30 split (the Scorecard page's)."""
+    info = DATASETS[name]
+    frame = load_dataset(name)
+    exclude = [c for c in info.exclude if c != info.target and c not in info.protected]
+    return fairness_front(
+        frame, info.target, list(protected), bad_value=info.bad_value,
+        groups=FAIRNESS_GROUPS.get(name), exclude=exclude,
+        special_values=dict(info.special_values) or None, holdout=HOLDOUT_SHARE,
+        seed=SPLIT_SEED, eps_grid=eps_grid, confidence=None if confidence == 0.5 else confidence,
+        penalties=DEFAULT_PENALTIES if score_level else None)

@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from scorecard.cli_common import echo, echo_json
 from scorecard.exceptions import InputError
 
 FAIL_EXIT_CODE = 3
@@ -83,23 +83,22 @@ def drift(
                           title=title or f"Drift report: {spec['name']}")
         write_atomic(html, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     if as_json:
-        typer.echo(json.dumps({p: r.to_dict() for p, r in reports.items()}, indent=1,
-                              allow_nan=False))
+        echo_json({p: r.to_dict() for p, r in reports.items()}, indent=1, allow_nan=False)
     else:
         for key, rep in reports.items():
-            typer.echo(f"period {key}: {rep.status} ({rep.n_current:,} rows vs "
+            echo(f"period {key}: {rep.status} ({rep.n_current:,} rows vs "
                        f"{rep.n_reference:,} reference rows)")
             if rep.n_current:
-                typer.echo(_table(rep.to_frame()))
+                echo(_table(rep.to_frame()))
                 target = (rep.target or {}).get("current")
                 if target:
                     auc = target["auc"]
-                    typer.echo(f"outcomes: bad rate {target['bad_rate']['rate']:.2%}, AUC "
+                    echo(f"outcomes: bad rate {target['bad_rate']['rate']:.2%}, AUC "
                                f"{auc['value']:.4f} [{auc['ci'][0]:.4f}, {auc['ci'][1]:.4f}], "
                                f"KS {target['ks']['value']:.4f}")
-            typer.echo("")
+            echo("")
         if html is not None:
-            typer.echo(f"HTML report written to {html}")
+            echo(f"HTML report written to {html}")
     latest = list(reports.values())[-1]
     if fail_on is not None and STATUSES.index(latest.status) >= STATUSES.index(fail_on):
         raise typer.Exit(FAIL_EXIT_CODE)

@@ -6,29 +6,20 @@ inside the commands, so `scorecard --help` stays fast.
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
+from scorecard.cli_common import check_level, echo, echo_json
 from scorecard.exceptions import InputError
 from scorecard.options import ENCODINGS, EXPORT_FORMATS, SQL_DIALECTS
 
 
 def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
     for w in caught:
-        typer.echo(f"warning: {w.message}", err=True)
-
-
-def _write_table(frame: Any, out: Path) -> None:
-    from scorecard.io import write_atomic
-
-    if out.suffix.lower() in (".parquet", ".pq"):
-        write_atomic(out, lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        write_atomic(out, lambda tmp: frame.to_csv(tmp, index=False))
+        echo(f"warning: {w.message}", err=True)
 
 
 def fit(
@@ -64,7 +55,7 @@ def fit(
     characteristics and the training AUC.
     """
     from scorecard.binning import BinningProcess
-    from scorecard.cli_common import parse_specials
+    from scorecard.cli_common import check_specials, parse_specials
     from scorecard.io import read_table
     from scorecard.model.scorecard import Scorecard
 
@@ -82,7 +73,9 @@ def fit(
     columns = [col for col in frame.columns if col != target and col not in set(exclude)]
     if not columns:
         raise InputError("there are no characteristics besides the target and excluded columns.")
-    process = BinningProcess(special_values=parse_specials(special) or None,
+    specials = parse_specials(special)
+    check_specials(frame[columns], specials)
+    process = BinningProcess(special_values=specials or None,
                              prebinning=prebinning, n_rounds=n_rounds)
     card = Scorecard(process, encoding=encoding, C=c, sign_constrained=not unconstrained,
                      min_iv_ci_low=min_iv_ci_low, max_correlation=max_correlation,
@@ -95,27 +88,60 @@ def fit(
     card.save(out)
     auc = card.train_metrics_["auc"]
     iv = card.spec_["model"]["binning"]["iv"]
-    typer.echo(f"{card.spec_['name']}: {len(card.characteristics_)} of {len(columns)} "
+    echo(f"{card.spec_['name']}: {len(card.characteristics_)} of {len(columns)} "
                f"characteristics selected, {card.n_train_} training rows")
     for ch in card.characteristics_:
-        typer.echo(f"  {ch}  (IV {iv[ch]:.4f})")
+        echo(f"  {ch}  (IV {iv[ch]:.4f})")
     for ch, why in card.dropped_.items():
-        typer.echo(f"  dropped {ch} ({why['step']}): {why['reason']}")
+        echo(f"  dropped {ch} ({why['step']}): {why['reason']}")
     low, high = auc["ci"]
-    typer.echo(f"train AUC {auc['value']:.4f} (SE {auc['se']:.4f}, {auc['level']:.0%} CI "
+    echo(f"train AUC {auc['value']:.4f} (SE {auc['se']:.4f}, {auc['level']:.0%} CI "
                f"[{low:.4f}, {high:.4f}]); optimistic: measure on hold-out rows with "
                "`scorecard evaluate`.")
-    typer.echo(f"rounding: |integer - exact score| max {card.rounding_error_['max_abs']:.2f} "
+    echo(f"rounding: |integer - exact score| max {card.rounding_error_['max_abs']:.2f} "
                f"on training rows (bound {card.rounding_error_['bound']:.2f})")
-    typer.echo(f"wrote {out}")
+    echo(f"wrote {out}")
+
+
+def _check_reason_codes(spec: Any, reason_codes: int | None) -> int:
+    n_characteristics = len(spec["characteristics"])
+    if reason_codes is None:
+        return min(3, n_characteristics)
+    if not 0 <= reason_codes <= n_characteristics:
+        raise InputError(
+            f"--reason-codes {reason_codes} must be between 0 and the scorecard's "
+            f"{n_characteristics} characteristic(s)."
+        )
+    return reason_codes
+
+
+POINT_HELP = "Point K of a front file written by `scorecard fairness` (MODEL is then that file)."
+
+
+def _load_model(model: Path, point: int | None) -> dict:
+    """The spec in MODEL, or point K's spec when MODEL is a fairness front."""
+    from scorecard.fairness.front import is_front_file, load_point_spec
+    from scorecard.model.spec import load_spec
+
+    if point is not None:
+        return load_point_spec(model, point)
+    if is_front_file(model):
+        raise InputError(f"{model} is a fairness front holding many scorecards: choose one with "
+                         "--point K (K = a point's index, see `scorecard fairness --report`).")
+    return load_spec(model)
 
 
 def score(
     model: Annotated[Path, typer.Argument(help="Scorecard spec written by `scorecard fit`.")],
     data: Annotated[Path, typer.Argument(help="CSV or parquet file to score.")],
     out: Annotated[Path, typer.Option(help="Where to write the scored rows (CSV or parquet).")],
-    reason_codes: Annotated[int, typer.Option(help="Reason codes per row (0: none).")] = 3,
+    reason_codes: Annotated[Optional[int], typer.Option(
+        help="Reason codes per row (0: none; default 3, at most the number of "
+             "characteristics).")] = None,
+    score_column: Annotated[str, typer.Option(help="Name of the added score column.")] = "score",
+    point: Annotated[Optional[int], typer.Option(help=POINT_HELP)] = None,
 ) -> None:
+<<<<<<< HEAD
     """Score every row: the input columns plus `score` and reason_1 .. reason_k.
 
     Parquet to parquet streams in batches of rows, so the file may be larger than memory.
@@ -135,9 +161,29 @@ def score(
         typer.echo(f"warning: replacing existing column(s) {', '.join(clash)}", err=True)
     result = frame.drop(columns=clash).join(scored)
     _write_table(result, out)
+=======
+    """Score every row: the input columns (as written) plus the score and reason_1 .. reason_k.
+
+    A CSV is read as text exactly as written and parsed as the spec says (numeric
+    characteristics as numbers; categorical ones compared as written, "07" is not "7"), so a row
+    scores the same in any file; the output repeats every input value unchanged.
+    """
+    from scorecard.export.names import output_columns
+    from scorecard.io import read_for_scoring, write_table
+    from scorecard.model.spec import score_frame
+
+    spec = _load_model(model, point)
+    reason_codes = _check_reason_codes(spec, reason_codes)
+    names = [ch["name"] for ch in spec["characteristics"]]
+    rows, view = read_for_scoring(data, names)
+    output_columns(rows.columns, score_column, reason_codes)
+    scored = score_frame(spec, view, reason_codes=reason_codes)
+    result = rows.join(scored.rename(columns={"score": score_column}))
+    write_table(result, out)
+>>>>>>> main
     s = scored["score"]
-    typer.echo(f"scored {len(result)} rows: score min {s.min()}, median {s.median():g}, "
-               f"max {s.max()}; wrote {out}")
+    echo(f"scored {len(result)} rows: score min {s.min()}, median {s.median():g}, "
+          f"max {s.max()}; wrote {out}")
 
 
 def _streams(data: Path, out: Path) -> bool:
@@ -165,18 +211,21 @@ def export(
     out: Annotated[Path, typer.Option(help="File to write.")],
     dialect: Annotated[str, typer.Option(help="SQL dialect: ansi, sqlite or postgres.")] = "ansi",
     table: Annotated[str, typer.Option(help="Table the SQL selects from.")] = "applications",
+    score_column: Annotated[str, typer.Option(help="Name of the score column (SQL, PMML, "
+                                              "Python).")] = "score",
+    point: Annotated[Optional[int], typer.Option(help=POINT_HELP)] = None,
 ) -> None:
     """Write the scorecard as a points table (CSV, Excel), SQL, PMML 4.4 or a Python scorer."""
     from scorecard.export import export as write_export
-    from scorecard.model.spec import load_spec
 
     if fmt.lower() not in EXPORT_FORMATS:
         raise InputError(f"--format {fmt!r} must be one of {', '.join(EXPORT_FORMATS)}.")
     if dialect not in SQL_DIALECTS:
         raise InputError(f"--dialect {dialect!r} must be one of {', '.join(SQL_DIALECTS)}.")
-    spec = load_spec(model)
-    path = write_export(spec, fmt.lower(), out, dialect=dialect, table=table)
-    typer.echo(f"wrote {path}")
+    spec = _load_model(model, point)
+    path = write_export(spec, fmt.lower(), out, dialect=dialect, table=table,
+                        score_column=score_column)
+    echo(f"wrote {path}")
 
 
 def _num(value: float | None, spec: str = ".4f") -> str:
@@ -199,15 +248,17 @@ def evaluate(
     AUC with DeLong SE and interval, Gini, KS, log loss, Brier, calibration by score band with
     the Hosmer-Lemeshow test (df = bands: the rows are assumed hold-out), score IV with SE.
     """
-    from scorecard.io import read_table
+    from scorecard.io import read_for_scoring
     from scorecard.model.scorecard import evaluate_spec
     from scorecard.model.spec import load_spec
 
+    check_level(level)
     spec = load_spec(model)
-    frame = read_table(data)
+    names = [ch["name"] for ch in spec["characteristics"]]
+    _, frame = read_for_scoring(data, names, keep_all_as_written=False)
     result = evaluate_spec(spec, frame, level=level, n_bands=n_bands, hl_df="holdout")
     if as_json:
-        typer.echo(json.dumps({"model": str(model), "data": str(data), **result}, indent=2))
+        echo_json({"model": str(model), "data": str(data), **result})
         return
     pct = f"{result['level']:.0%}"
     a, g, iv = result["auc"], result["gini"], result["score_iv"]
@@ -228,13 +279,13 @@ def evaluate(
         "",
         "calibration by score band:",
     ]
-    typer.echo("\n".join(lines))
+    echo("\n".join(lines))
     header = (f"{'band':>4} {'scores':>15} {'n':>7} {'bads':>6} {'expected':>9} {'rate':>7} "
               f"{'mean_pd':>8}")
-    typer.echo(header)
+    echo(header)
     for row in result["calibration"]["table"]:
         scores = f"{row['lower']:g}-{row['upper']:g}"
-        typer.echo(f"{row['band']:>4} {scores:>15} {row['n']:>7} {row['observed_bads']:>6} "
+        echo(f"{row['band']:>4} {scores:>15} {row['n']:>7} {row['observed_bads']:>6} "
                    f"{row['expected_bads']:>9.1f} {row['observed_rate']:>7.3f} "
                    f"{row['mean_pd']:>8.3f}")
 

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from scorecard import stats
 from scorecard.cli import app
 from scorecard.datasets import data_dir
+from scorecard.exceptions import InputError
 
 runner = CliRunner()
 GERMAN = str(data_dir() / "german_credit.csv")
@@ -40,7 +41,8 @@ def test_iv_json_matches_an_independent_crosstab():
     assert top["iv_se"] == pytest.approx(expected.se, rel=1e-12)
     for r in rows:
         assert 0 <= r["p_value"] <= 1 and r["p_value"] <= r["q_value"] + 1e-15
-        assert r["iv_ci_low"] <= r["iv"] <= r["iv_ci_high"] or r["ci_method"] == "ncx2"
+        assert r["iv_ci_low"] <= r["iv_corrected"] <= r["iv_ci_high"]
+        assert r["p_method"] in ("chi2", "permutation") and r["ci_method"] in ("ncx2", "ncx2+wald")
 
 
 def test_iv_table_output():
@@ -48,7 +50,18 @@ def test_iv_table_output():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "iv_se" in lines[0] and "95% CI" in lines[0]
+    assert "IV plug-in" in lines[0] and "IV corrected" in lines[0] and "p_method" in lines[0]
     assert lines[1].split()[0] == "status_of_existing_checking_account"
+
+
+def test_iv_table_flags_too_few_counts(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "y": (rng.random(60) < 0.3).astype(int)})
+    path = tmp_path / "small.csv"
+    frame.to_csv(path, index=False)
+    result = run("iv", str(path), "--target", "y", "--n-bins", "5")
+    assert result.exit_code == 0, result.output
+    assert "unreliable: too few counts" in result.output
 
 
 def test_missing_target_column_is_named():
@@ -138,7 +151,7 @@ def test_failed_write_leaves_existing_file_untouched(tmp_path, monkeypatch):
         tmp.write_text("half")
         raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="disk full; nothing was written"):
         write_atomic(target, half_write)
     assert target.read_text() == "old contents"
     assert [p.name for p in tmp_path.iterdir()] == ["scored.csv"]

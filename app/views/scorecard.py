@@ -6,6 +6,7 @@ import streamlit as st
 
 import charts
 import state
+from scorecard.exceptions import ScorecardError
 from scorecard.export import DIALECTS, EXTENSIONS, FORMATS, export_bytes
 from scorecard.model.metrics import ks_curve, roc_curve
 from scorecard.model.spec import dumps_spec
@@ -77,5 +78,10 @@ buttons = st.columns(len(FORMATS) + 1)
 buttons[0].download_button("Spec (JSON)", dumps_spec(spec), file_name=f"{stem}.json",
                            mime="application/json", key="download_json")
 for column, fmt in zip(buttons[1:], FORMATS):
-    column.download_button(fmt.upper(), export_bytes(spec, fmt, dialect=dialect),
-                           file_name=f"{stem}{EXTENSIONS[fmt]}", key=f"download_{fmt}")
+    try:
+        data = export_bytes(spec, fmt, dialect=dialect)
+    except ScorecardError as exc:  # e.g. a category the ansi dialect cannot write safely
+        column.warning(f"{fmt.upper()}: {exc}")
+        continue
+    column.download_button(fmt.upper(), data, file_name=f"{stem}{EXTENSIONS[fmt]}",
+                           key=f"download_{fmt}")

@@ -151,7 +151,11 @@ class IVReport:
 
     @property
     def summary(self) -> pd.DataFrame:
-        """One row per characteristic, sorted by IV; q_value is the Benjamini-Hochberg adjustment."""
+        """One row per characteristic, sorted by plug-in IV; q_value is the Benjamini-Hochberg adjustment.
+
+        ``iv`` is the plug-in value, ``iv_corrected`` the bias-corrected one inside the interval;
+        ``p_method`` says how the p-value was computed; ``reliable`` is False with too few counts.
+        """
         rows = []
         for name, c in self.characteristics.items():
             r = self.results[name]
@@ -160,11 +164,14 @@ class IVReport:
                 "kind": c.kind,
                 "n_bins": int(np.count_nonzero(c.counts.sum(axis=1))),
                 "iv": r.value if r else np.nan,
+                "iv_corrected": r.estimate if r else np.nan,
                 "iv_se": r.se if r else np.nan,
                 "iv_ci_low": r.ci[0] if r else np.nan,
                 "iv_ci_high": r.ci[1] if r else np.nan,
                 "ci_method": r.ci_method if r else "",
                 "p_value": r.p_value if r else np.nan,
+                "p_method": r.p_method if r else "",
+                "reliable": r.reliable if r else False,
                 "alpha": r.alpha if r else np.nan,
                 "note": self.notes.get(name, ""),
             })

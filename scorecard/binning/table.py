@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any
 
@@ -89,6 +89,8 @@ def _jeffreys_to_dict(result: JeffreysResult) -> dict[str, Any]:
 def _jeffreys_from_dict(data: Mapping[str, Any]) -> JeffreysResult:
     kwargs: dict[str, Any] = {}
     for f in fields(JeffreysResult):
+        if f.name not in data and f.default is not MISSING:
+            continue  # stored before the field existed: keep its default
         value = data[f.name]
         if isinstance(value, list):
             convert = int if f.name == "dropped_bins" else _from_json_float

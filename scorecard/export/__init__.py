@@ -51,8 +51,12 @@ def export_bytes(
     *,
     dialect: str = "ansi",
     table: str | Sequence[str] = "applications",
+    score_column: str = "score",
 ) -> bytes:
-    """The export as bytes (UTF-8 text, or the .xlsx workbook), e.g. for a download button."""
+    """The export as bytes (UTF-8 text, or the .xlsx workbook), e.g. for a download button.
+
+    ``score_column`` names the score in the SQL, PMML and Python scorers (an input column or
+    characteristic of that name is refused, as ``reason_k`` names are)."""
     fmt = _check_format(fmt)
     check_dialect(dialect)
     validate_spec(spec)
@@ -61,11 +65,11 @@ def export_bytes(
     if fmt == "csv":
         text = points_table_csv(spec)
     elif fmt == "sql":
-        text = sql_query(spec, dialect=dialect, table=table)
+        text = sql_query(spec, dialect=dialect, table=table, score_column=score_column)
     elif fmt == "pmml":
-        text = pmml_document(spec)
+        text = pmml_document(spec, score_column=score_column)
     else:
-        text = python_scorer_source(spec)
+        text = python_scorer_source(spec, score_column=score_column)
     return text.encode("utf-8")
 
 
@@ -76,10 +80,12 @@ def export(
     *,
     dialect: str = "ansi",
     table: str | Sequence[str] = "applications",
+    score_column: str = "score",
 ) -> Path:
     """Write the spec in format ``fmt`` (csv, xlsx, sql, pmml, python) to ``out_path``.
 
-    ``dialect`` (ansi, sqlite, postgres) and ``table`` apply to SQL. Returns the path written.
+    ``dialect`` (ansi, sqlite, postgres) and ``table`` apply to SQL, ``score_column`` to SQL,
+    PMML and Python. Returns the path written.
     """
-    data = export_bytes(spec, fmt, dialect=dialect, table=table)
+    data = export_bytes(spec, fmt, dialect=dialect, table=table, score_column=score_column)
     return write_atomic(out_path, lambda tmp: tmp.write_bytes(data))

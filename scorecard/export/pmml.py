@@ -16,8 +16,10 @@ The score is ``initialScore`` (the intercept points) plus the partial scores; it
 Reason codes use ``pointsBelow`` with ``baselineMethod="max"`` (baseline = each
 characteristic's best points), ranked like `score_frame` (ties in characteristic order), with
 one difference: PMML also lists characteristics that lost no points after those that did,
-where `score_frame` reports None. Output field names are ``score`` and ``reason_1``.. unless an
-input column already has that name (then a numeric suffix is added).
+where `score_frame` reports None. Output field names are ``score_column`` (default ``score``)
+and ``reason_1``..; a characteristic with one of those names is refused (choose another
+``score_column``), as in every export. The internal unclipped ``raw_score`` field gets a numeric
+suffix if a characteristic has that name.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 from scorecard import __version__
 from scorecard.exceptions import InputError
+from scorecard.export.names import output_columns
 from scorecard.model.spec import compute_integrity, validate_spec
 
 __all__ = ["PMML_NAMESPACE", "output_field_names", "pmml_document"]
@@ -124,10 +127,13 @@ def _clip(field: str, low: int | None, high: int | None) -> ET.Element:
     return expression
 
 
-def pmml_document(spec: Mapping[str, Any], *, reason_codes: int = 3) -> str:
+def pmml_document(
+    spec: Mapping[str, Any], *, reason_codes: int = 3, score_column: str = "score"
+) -> str:
     """The spec as a PMML 4.4 document (UTF-8 XML text) holding one ``Scorecard`` model.
 
-    ``reason_codes``: number of ranked reason-code output fields (0 turns reason codes off).
+    ``reason_codes``: number of ranked reason-code output fields (0 turns reason codes off);
+    ``score_column``: the score output field's name.
     """
     validate_spec(spec)
     if isinstance(reason_codes, bool) or not isinstance(reason_codes, int) or reason_codes < 0:
@@ -168,21 +174,23 @@ def pmml_document(spec: Mapping[str, Any], *, reason_codes: int = 3) -> str:
         ET.SubElement(schema, "MiningField", name=ch["name"], usageType="active",
                       invalidValueTreatment="asIs")
 
-    taken = {ch["name"] for ch in characteristics}
+    names = output_field_names(spec, reason_codes=reason_codes, score_column=score_column)
+    _xml_text(names["score"], "score column name")
+    taken = {ch["name"] for ch in characteristics} | {names["score"], *names["reasons"]}
     output = ET.SubElement(model, "Output")
     low, high = scaling["min_score"], scaling["max_score"]
     if low is None and high is None:
-        ET.SubElement(output, "OutputField", name=_unique("score", taken), optype="continuous",
+        ET.SubElement(output, "OutputField", name=names["score"], optype="continuous",
                       dataType="double", feature="predictedValue")
     else:
         raw = _unique("raw_score", taken)
         ET.SubElement(output, "OutputField", name=raw, optype="continuous", dataType="double",
                       feature="predictedValue")
-        clipped = ET.SubElement(output, "OutputField", name=_unique("score", taken),
+        clipped = ET.SubElement(output, "OutputField", name=names["score"],
                                 optype="continuous", dataType="double", feature="transformedValue")
         clipped.append(_clip(raw, low, high))
     for rank in range(1, reason_codes + 1):
-        ET.SubElement(output, "OutputField", name=_unique(f"reason_{rank}", taken),
+        ET.SubElement(output, "OutputField", name=names["reasons"][rank - 1],
                       optype="categorical", dataType="string", feature="reasonCode",
                       rank=str(rank))
 
@@ -204,12 +212,10 @@ def pmml_document(spec: Mapping[str, Any], *, reason_codes: int = 3) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def output_field_names(spec: Mapping[str, Any], *, reason_codes: int = 3) -> dict[str, Any]:
+def output_field_names(
+    spec: Mapping[str, Any], *, reason_codes: int = 3, score_column: str = "score"
+) -> dict[str, Any]:
     """The output field names `pmml_document` uses: {"score": ..., "reasons": [...]}."""
-    taken = {ch["name"] for ch in spec["characteristics"]}
-    scaling = spec["scaling"]
-    if scaling["min_score"] is not None or scaling["max_score"] is not None:
-        _unique("raw_score", taken)
-    score = _unique("score", taken)
-    reasons = [_unique(f"reason_{rank}", taken) for rank in range(1, reason_codes + 1)]
-    return {"score": score, "reasons": reasons}
+    added = output_columns((ch["name"] for ch in spec["characteristics"]), score_column,
+                           reason_codes, option="score_column")
+    return {"score": added[0], "reasons": added[1:]}

@@ -6,9 +6,11 @@ with :func:`ast.literal_eval` before it is returned. The module scores like
 :func:`scorecard.model.spec.score_frame`: ``score(row)``, ``reason_codes(row, k)`` and
 ``score_csv(in_path, out_path)``, plus a command line (``python scorer.py IN.csv OUT.csv``).
 
-CSV conventions follow :func:`pandas.read_csv` (so ``scorecard score`` and this scorer agree on
-the same file): an empty field or one of pandas' default NA strings ("NA", "null", "NaN", ...)
-is missing, numbers are parsed with ``float``, categories are the field's text.
+CSV conventions are those of ``scorecard score`` (:mod:`scorecard.io`), so both agree on the same
+file: an empty field or one of pandas' default NA strings ("NA", "null", "NaN", ...) is missing,
+numbers are parsed with ``float``, categories are the field's text exactly as written, and every
+input value is written back unchanged (RFC 4180 CSV). The score column is ``score_column``
+(default ``score``); an input column with an added column's name is refused.
 """
 
 from __future__ import annotations
@@ -20,15 +22,11 @@ from string import Template
 from typing import Any
 
 from scorecard import __version__
+from scorecard.export.names import output_columns
+from scorecard.io import NA_STRINGS
 from scorecard.model.spec import compute_integrity, validate_spec
 
 __all__ = ["NA_STRINGS", "python_scorer_source"]
-
-# pandas' default na_values for read_csv (pandas._libs.parsers.STR_NA_VALUES; a test pins it).
-NA_STRINGS = frozenset({
-    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
-})
 
 _TEMPLATE = Template('''\
 """Standalone scorer for a credit scorecard (standard library only; generated, do not edit).
@@ -41,7 +39,7 @@ Higher score = lower risk. Use it as a module:
     scorer.reason_codes({"column": value, ...})    # -> list of characteristic names
     scorer.score_csv("in.csv", "out.csv")          # keeps every input column, adds the score
 
-or from the command line: python scorer.py IN.csv OUT.csv [--reason-codes K]
+or from the command line: python scorer.py IN.csv OUT.csv [--reason-codes K] [--score-column NAME]
 
 Scoring: a numeric value that is missing (None, NaN) takes the missing bin; a value equal to a
 special value takes that bin; otherwise the interval bin is the number of edges <= x. A
@@ -58,6 +56,7 @@ import csv
 import sys
 
 SCORECARD_NAME = $name
+SCORE_COLUMN = $score_column
 SPEC_SHA256 = $sha256_literal
 INTERCEPT_POINTS = $intercept
 MIN_SCORE = $min_score
@@ -152,15 +151,26 @@ def _clean(record):
     return {key: (None if value in NA_STRINGS else value) for key, value in record.items()}
 
 
-def score_csv(in_path, out_path, k=3):
-    """Score a CSV file: write every input column plus score and reason_1..reason_k."""
+def score_csv(in_path, out_path, k=None, score_column=SCORE_COLUMN):
+    """Score a CSV file: write every input column (as written) plus the score and reason_1..k
+    (k: 3 by default, at most the number of characteristics)."""
+    if k is None:
+        k = min(3, len(CHARACTERISTICS))
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= len(CHARACTERISTICS):
+        raise ValueError(f"k must be an integer from 0 to {len(CHARACTERISTICS)}, got {k!r}")
+    if not isinstance(score_column, str) or not score_column:
+        raise ValueError(f"score_column must be a non-empty name, got {score_column!r}")
     with open(in_path, newline="", encoding="utf-8-sig") as source:
         reader = csv.DictReader(source)
         fields = list(reader.fieldnames or [])
-        added = ["score"] + [f"reason_{r + 1}" for r in range(k)]
+        if len(set(fields)) != len(fields):
+            raise ValueError(f"{in_path} repeats a column name; every column needs its own name")
+        added = [score_column] + [f"reason_{r + 1}" for r in range(k)]
         clash = [name for name in added if name in fields]
         if clash:
-            raise ValueError(f"the input already has column(s) {clash}; rename them first")
+            raise ValueError(f"the input already has column(s) {clash}, which the scorer adds; "
+                             "name the score column differently (--score-column) and rename "
+                             "any reason_k input columns")
         with open(out_path, "w", newline="", encoding="utf-8") as target:
             writer = csv.DictWriter(target, fieldnames=fields + added)
             writer.writeheader()
@@ -171,7 +181,7 @@ def score_csv(in_path, out_path, k=3):
                 except ValueError as exc:
                     raise ValueError(f"{in_path}, line {line}: {exc}") from None
                 out = dict(record)
-                out["score"] = _clip(INTERCEPT_POINTS + sum(points))
+                out[score_column] = _clip(INTERCEPT_POINTS + sum(points))
                 reasons = _reasons(points, k)
                 for r in range(k):
                     out[f"reason_{r + 1}"] = reasons[r] if r < len(reasons) else ""
@@ -182,11 +192,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Score a CSV file with the scorecard.")
     parser.add_argument("in_path", help="input CSV with a header row")
     parser.add_argument("out_path", help="output CSV: the input columns plus score")
-    parser.add_argument("--reason-codes", type=int, default=3, metavar="K",
-                        help="number of reason code columns (default 3)")
+    parser.add_argument("--reason-codes", type=int, default=None, metavar="K",
+                        help="number of reason code columns (default 3, at most the number of "
+                             "characteristics)")
+    parser.add_argument("--score-column", default=SCORE_COLUMN, metavar="NAME",
+                        help=f"name of the score column (default {SCORE_COLUMN})")
     args = parser.parse_args(argv)
     try:
-        score_csv(args.in_path, args.out_path, k=args.reason_codes)
+        score_csv(args.in_path, args.out_path, k=args.reason_codes,
+                  score_column=args.score_column)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -234,9 +248,12 @@ def _literal(value: object) -> str:
     return text
 
 
-def python_scorer_source(spec: Mapping[str, Any]) -> str:
-    """The source of a standalone Python module that scores exactly like the spec."""
+def python_scorer_source(spec: Mapping[str, Any], *, score_column: str = "score") -> str:
+    """The source of a standalone Python module that scores exactly like the spec; its CSV
+    output names the score column ``score_column``."""
     validate_spec(spec)
+    output_columns((ch["name"] for ch in spec["characteristics"]), score_column,
+                   option="score_column")
     sha256 = compute_integrity(spec)
     scaling = spec["scaling"]
     characteristics = tuple(_characteristic_data(ch) for ch in spec["characteristics"])
@@ -245,6 +262,7 @@ def python_scorer_source(spec: Mapping[str, Any]) -> str:
         sha256=sha256,
         sha256_literal=repr(sha256),
         name=_literal(spec["name"]),
+        score_column=_literal(score_column),
         intercept=_literal(spec["intercept_points"]),
         min_score=_literal(scaling["min_score"]),
         max_score=_literal(scaling["max_score"]),

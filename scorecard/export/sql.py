@@ -6,8 +6,12 @@ Dialects:
   ``CAST(<literal> AS DOUBLE PRECISION)``, categories compared as ``CAST(col AS VARCHAR)``. It
   relies on the engine converting decimal literals to the nearest double (PostgreSQL, DuckDB and
   most engines do; SQLite before 3.43 does not always, use ``sqlite`` there). MySQL needs
-  ``ANSI_QUOTES`` and ``NO_BACKSLASH_ESCAPES``. Standard SQL has no NaN: a NaN stored in a
-  double column is scored by the interval branches, not as missing.
+  ``ANSI_QUOTES``. Standard SQL has no NaN: a NaN stored in a double column is scored by the
+  interval branches, not as missing. A category holding a backslash is refused: some servers
+  read a backslash in a string literal as an escape (PostgreSQL with
+  ``standard_conforming_strings=off``, MySQL without ``NO_BACKSLASH_ESCAPES``), which would end
+  the literal early, and standard SQL has no other way to write one; use ``postgres`` or
+  ``sqlite``, which write it safely. Every other literal reads the same under any setting.
 - ``postgres``: as ``ansi``, plus NaN is missing (PostgreSQL stores NaN as a value, distinct
   from NULL), the column is cast to DOUBLE PRECISION so integer and NUMERIC columns compare as
   doubles, categories are cast to TEXT, and category literals containing a backslash are
@@ -44,6 +48,7 @@ from typing import Any
 
 from scorecard import __version__
 from scorecard.exceptions import InputError
+from scorecard.export.names import output_columns
 from scorecard.model.spec import compute_integrity, validate_spec
 from scorecard.options import SQL_DIALECTS
 
@@ -76,11 +81,23 @@ def quote_identifier(name: str) -> str:
 
 def string_literal(text: str, dialect: str = "ansi") -> str:
     """An SQL string literal with embedded single quotes doubled (E'' in PostgreSQL when the
-    text has a backslash, so it is read the same whatever standard_conforming_strings says)."""
+    text has a backslash, so it is read the same whatever standard_conforming_strings says).
+
+    In the ansi dialect a backslash is refused (InputError): no standard literal holds one
+    safely on servers that treat it as an escape.
+    """
     _no_nul(text, "text")
     body = text.replace("'", "''")
-    if dialect == "postgres" and "\\" in text:
-        return "E'" + body.replace("\\", "\\\\") + "'"
+    if "\\" in text:
+        if dialect == "postgres":
+            return "E'" + body.replace("\\", "\\\\") + "'"
+        if dialect == "ansi":
+            raise InputError(
+                f"the text {text!r} contains a backslash, which some servers read as an escape "
+                "in a standard SQL string (PostgreSQL with standard_conforming_strings=off, MySQL "
+                "without NO_BACKSLASH_ESCAPES); export with the postgres or sqlite dialect, which "
+                "write it safely, or rename the category."
+            )
     return "'" + body + "'"
 
 
@@ -164,7 +181,10 @@ def _categorical_case(ch: Mapping[str, Any], dialect: str, indent: str) -> list[
     text = f"CAST({column} AS {_TEXT_TYPE[dialect]})"
     lines = [f"{indent}WHEN {column} IS NULL THEN {ch['bins'][-1]['points']}"]
     for bin_ in ch["bins"][:-1]:
-        values = ", ".join(string_literal(c, dialect) for c in bin_["categories"])
+        try:
+            values = ", ".join(string_literal(c, dialect) for c in bin_["categories"])
+        except InputError as exc:
+            raise InputError(f"characteristic {ch['name']!r}: {exc}") from None
         lines.append(f"{indent}WHEN {text} IN ({values}) THEN {bin_['points']}")
     lines.append(f"{indent}ELSE {ch['unseen_points']}")
     return lines
@@ -209,12 +229,17 @@ def sql_query(
 ) -> str:
     """One SELECT over ``table`` returning ``t.*`` plus the integer score as ``score_column``.
 
+    A characteristic named like ``score_column`` is refused; a table whose other columns include
+    that name would return it twice, so choose a score column name the table does not have.
+
     No trailing semicolon, so the query can be wrapped in CREATE VIEW ... AS or used as a
     subquery. See the module docstring for what each dialect does and assumes.
     """
     validate_spec(spec)
     dialect = check_dialect(dialect)
     source = _table_name(table)
+    output_columns((ch["name"] for ch in spec["characteristics"]), score_column,
+                   option="score_column")
     alias = quote_identifier(score_column)
     total = [f"CAST({spec['intercept_points']} AS BIGINT)"]
     for ch in spec["characteristics"]:

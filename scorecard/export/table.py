@@ -4,7 +4,10 @@ The workbook has a "Points" sheet (one row per bin, as `scorecard.model.spec.poi
 and a "Scaling" sheet (base score, base odds, PDO, factor, offset, score range and where the
 card came from). Every text cell is written as text: a category such as ``=HYPERLINK(...)``
 stays a string and never becomes a formula. Control characters that Excel cannot store are
-shown escaped (``\\x01``). The CSV holds the values unchanged (it is data, not a spreadsheet).
+shown escaped (``\\x01``). The CSV is RFC 4180 (CRLF line ends, a field holding a comma, quote,
+CR or LF quoted) and safe to open in a spreadsheet: a text cell that starts like a formula
+(``=``, ``+``, ``-``, ``@``, tab or CR, and is not a plain number) is written with a leading
+apostrophe, the usual defence against CSV formula injection; numbers are written unchanged.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from scorecard.io import write_atomic
 from scorecard.model.spec import compute_integrity, points_table
 
 __all__ = ["points_table_csv", "points_table_xlsx", "points_table_xlsx_bytes"]
@@ -35,11 +41,25 @@ _NUMBER_FORMATS = {
     "bads": "#,##0.##",
 }
 _MAX_WIDTH = 60
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _inert(value: Any) -> Any:
+    """A text cell a spreadsheet will not run: formula-like text gets a leading apostrophe."""
+    if (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and not _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
 
 
 def points_table_csv(spec: Mapping[str, Any]) -> str:
-    """The points table as CSV text (header row, one row per bin, empty cells for no value)."""
-    return points_table(spec).to_csv(index=False, lineterminator="\n")
+    """The points table as CSV text (header row, one row per bin, empty cells for no value);
+    formula-like text cells are neutralised (see the module docstring)."""
+    table = points_table(spec)
+    for column in ("characteristic", "bin", "kind"):
+        table[column] = table[column].map(_inert)
+    return table.to_csv(index=False, lineterminator="\r\n")
 
 
 def _cell_value(value: Any) -> Any:
@@ -126,14 +146,33 @@ def _workbook(spec: Mapping[str, Any]) -> Workbook:
 
 
 def points_table_xlsx_bytes(spec: Mapping[str, Any]) -> bytes:
-    """The formatted workbook as bytes (for downloads)."""
+    """The formatted workbook as bytes (for downloads); the same spec gives the same bytes."""
     buffer = io.BytesIO()
     _workbook(spec).save(buffer)
-    return buffer.getvalue()
+    return _reproducible_zip(buffer.getvalue(), str(spec["created_at"]))
+
+
+_STAMPS = re.compile(rb"<dcterms:(created|modified)([^>]*)>[^<]*</dcterms:\1>")
+
+
+def _reproducible_zip(data: bytes, created_at: str) -> bytes:
+    """openpyxl stamps the clock into docProps/core.xml and every zip entry: pin them (to the
+    spec's creation time), so the workbook's bytes depend on the spec alone."""
+    stamp = created_at.replace("+00:00", "Z").encode("ascii", "replace")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _STAMPS.sub(lambda m: b"<dcterms:%s%s>%s</dcterms:%s>" % (
+                    m.group(1), m.group(2), stamp, m.group(1)), content)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                            content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def points_table_xlsx(spec: Mapping[str, Any], path: str | os.PathLike) -> Path:
-    """Write the formatted workbook to ``path`` and return it."""
-    path = Path(path)
-    path.write_bytes(points_table_xlsx_bytes(spec))
-    return path
+    """Write the formatted workbook to ``path`` (atomically) and return it."""
+    data = points_table_xlsx_bytes(spec)
+    return write_atomic(path, lambda tmp: tmp.write_bytes(data))

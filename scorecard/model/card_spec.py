@@ -10,12 +10,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+import numpy as np
+
 from scorecard import __version__, stats
+from scorecard.exceptions import InputError
 from scorecard.model.encodings import EncodingFit
 from scorecard.model.layout import BinLayout
 from scorecard.model.scaling import CardPoints, PointsScaling
 
-__all__ = ["EMPTY_BINS", "card_spec"]
+__all__ = ["EMPTY_BINS", "card_spec", "require_score_spread"]
 
 EMPTY_BINS = "bins without training rows get contribution 0 to the log-odds (neutral points)"
 
@@ -87,3 +90,14 @@ def card_spec(
         "model": model,
         "training": {"n_rows": 0},
     }
+
+
+def require_score_spread(score: np.ndarray) -> None:
+    """Refuse a card whose training rows all get one score: no characteristic carries signal."""
+    if score.size and score.min() == score.max():
+        raise InputError(
+            f"every training row gets the same score ({int(score[0])}): no "
+            "characteristic carries information the model can use (their points all round "
+            "to the same value). Weaken the regularisation (larger C, --C), spread the "
+            "points (larger pdo, --pdo), or add rows or characteristics with signal."
+        )

@@ -9,6 +9,7 @@ door every spec passes before it is scored, exported, saved or loaded (`scorecar
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 import re
@@ -22,6 +23,7 @@ from scorecard.options import ENCODINGS, SPEC_UNSEEN_POLICIES
 __all__ = [
     "SUPPORTED_SCHEMA_VERSIONS",
     "compute_integrity",
+    "compute_signature",
     "unsupported_version_message",
     "validate_spec",
 ]
@@ -59,6 +61,7 @@ UNSEEN_LABEL = "Unseen"
 # Integers (points, scores) must stay exact in every engine: SQL BIGINT and PMML's doubles.
 MAX_ABS_POINTS = 10**12
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+INTEGRITY_KEYS = frozenset({"sha256", "hmac_sha256"})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -70,8 +73,24 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def _is_plain_json(value: object) -> bool:
+    """The fast pass of `_check_json_value`: no paths are built unless something is wrong."""
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is int:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    if kind is dict:
+        return all(type(k) is str and _is_plain_json(v) for k, v in value.items())
+    if kind is list:
+        return all(_is_plain_json(item) for item in value)
+    return False
+
+
 def _check_json_value(value: object, path: str) -> None:
     """Plain JSON only (dict with str keys, list, str, int, finite float, bool, None)."""
+    if _is_plain_json(value):
+        return
     if value is None or isinstance(value, (str, bool)):
         return
     if isinstance(value, int):
@@ -192,10 +211,12 @@ def _validate_numeric(ch: dict, path: str) -> None:
                 f"is not < edges[{i}] = {edge!r}."
             )
     specials = _require_list(ch["special_values"], f"{path}.special_values")
+    seen_specials: set[float] = set()
     for i, value in enumerate(specials):
         _require_number(value, f"{path}.special_values[{i}]")
-        if any(value == other for other in specials[:i]):
+        if value in seen_specials:
             raise SpecError(f"{path}.special_values[{i}] = {value!r} is a duplicate.")
+        seen_specials.add(value)
     bins = _require_list(ch["bins"], f"{path}.bins")
     n_intervals = len(edges) + 1
     expected = n_intervals + 1 + len(specials)
@@ -332,10 +353,11 @@ def _validate_header(obj: dict) -> None:
         _require_str(training["data_sha256"], "training.data_sha256")
     if "integrity" in obj:
         integrity = _require_dict(obj["integrity"], "integrity")
-        _require_keys(integrity, "integrity", ["sha256"], {"sha256"})
-        digest = integrity["sha256"]
-        if not isinstance(digest, str) or not _SHA256_HEX.fullmatch(digest):
-            raise SpecError("integrity.sha256 must be 64 lowercase hex digits.")
+        _require_keys(integrity, "integrity", ["sha256"], INTEGRITY_KEYS)
+        for key in sorted(integrity):
+            digest = integrity[key]
+            if not isinstance(digest, str) or not _SHA256_HEX.fullmatch(digest):
+                raise SpecError(f"integrity.{key} must be 64 lowercase hex digits.")
 
 
 def unsupported_version_message(version: object) -> str:
@@ -395,3 +417,10 @@ def compute_integrity(obj: Mapping[str, Any]) -> str:
     if not isinstance(obj, Mapping):
         raise SpecError(f"spec must be an object (dict), got {_type_name(obj)}.")
     return hashlib.sha256(_canonical_bytes(obj)).hexdigest()
+
+
+def compute_signature(obj: Mapping[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 (hex) under ``key`` of the same canonical content `compute_integrity` hashes."""
+    if not isinstance(obj, Mapping):
+        raise SpecError(f"spec must be an object (dict), got {_type_name(obj)}.")
+    return hmac.new(key, _canonical_bytes(obj), hashlib.sha256).hexdigest()

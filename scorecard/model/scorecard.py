@@ -39,7 +39,7 @@ from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
-from scorecard.model.card_spec import card_spec
+from scorecard.model.card_spec import card_spec, require_score_spread
 from scorecard.model.encodings import (
     CoefficientSignWarning,
     EncodingFit,
@@ -329,12 +329,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self._slot_contributions = fitted.contributions
         exact, integer = _training_scores(card, layouts, bins)
         error = np.abs(integer - exact)
-        self.rounding_error_ = {
-            "max_abs": float(error.max()),
-            "mean_abs": float(error.mean()),
-            "bound": card.bound,
-            "bound_loose": card.bound_loose,
-        }
+        self.rounding_error_ = {"max_abs": float(error.max()), "mean_abs": float(error.mean()),
+                                "bound": card.bound, "bound_loose": card.bound_loose}
 
         target = {"name": target_name, "bad_value": _bad_value_of(y_values, label)}
         self.target_name_ = target_name
@@ -349,6 +345,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self._check_agreement(layouts, spec, frame, bins, scaling.clip(round_half_up(integer)),
                               spec_score)
 
+        require_score_spread(spec_score)
         pd_train = 1.0 / (1.0 + np.exp(-scaling.log_odds_bad(exact)))
         self.train_metrics_ = metrics.evaluate(label, spec_score, pd_train, hl_df="fitted")
         self.n_train_ = int(len(frame))

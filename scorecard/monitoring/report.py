@@ -28,7 +28,7 @@ from scorecard.model.spec import compute_integrity
 from scorecard.monitoring.bands import band_counts, band_labels, check_edges, score_band_edges
 from scorecard.monitoring.counting import FrozenBins, SampleCounts
 from scorecard.monitoring.target import target_report
-from scorecard.stats.conventions import smoothed_shares
+from scorecard.stats.conventions import smoothed_pair
 
 __all__ = [
     "DriftReport",
@@ -136,9 +136,9 @@ def _material_tests(rows: list[dict[str, Any]], n_effs: list[float | None],
                     thresholds: DriftThresholds) -> None:
     """Fill p_material_010, p_material_025 and the status of every row, one ncx2 call per tau.
 
-    p-value of H0: PSI <= tau is ``P(ncx2(k-1, n_eff*tau) >= T)``, as
-    ``JeffreysResult.test_material(tau).p_value`` (which also computes a critical value, an ncx2
-    quantile costing ~10 ms a call).
+    p-value of H0: PSI <= tau is ``P(ncx2(k-1, n_eff*tau) >= T)``, the ncx2 form of
+    ``stats.material_difference_test`` (``JeffreysResult.test_material`` bootstraps whole counts
+    at the boundary instead, STATISTICS.md section 4; not used here, it costs ~30 ms a call).
     """
     tested = [i for i, n_eff in enumerate(n_effs) if n_eff is not None]
     statistic = np.array([rows[i]["statistic"] for i in tested], dtype=np.float64)
@@ -181,12 +181,13 @@ def _psi_row(
     }
 
 
-def _contributions(ref: np.ndarray, cur: np.ndarray, kept: np.ndarray, alpha: float) -> np.ndarray:
+def _contributions(ref: np.ndarray, cur: np.ndarray, kept: np.ndarray, alpha: float,
+                   fixed: bool = False) -> np.ndarray:
     """Each bin's term of the PSI (smoothed shares as the statistic uses them; 0 if dropped)."""
     out = np.zeros(ref.size)
     if kept.sum() >= 2:
-        p = smoothed_shares(ref[kept].astype(np.float64), alpha)
-        q = smoothed_shares(cur[kept].astype(np.float64), alpha)
+        p, q, _, _ = smoothed_pair(ref[kept].astype(np.float64), cur[kept].astype(np.float64),
+                                   alpha, fixed=fixed)
         out[kept] = (q - p) * np.log(q / p)
     return out
 
@@ -213,7 +214,8 @@ def _row(
     psi = _psi_row(ref_total, cur_total, reference_mode=reference_mode, level=level)
     n_eff = psi.pop("n_eff")
     kept = psi.pop("kept")
-    contrib = _contributions(ref_total, cur_total, kept, psi["smoothing"])
+    contrib = _contributions(ref_total, cur_total, kept, psi["smoothing"],
+                             fixed=reference_mode == "fixed")
     ref_share, cur_share = _shares(ref_total), _shares(cur_total)
     bins = []
     for j, label in enumerate(labels):

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scorecard.redact import hide_password, scrub
 from scorecard.exceptions import InputError
 from scorecard.io import READERS
 
@@ -47,17 +48,7 @@ class SqlSource:
                 raise InputError(f"SqlSource.{name} must be a non-empty string, got {value!r}.")
 
     def __str__(self) -> str:
-        return f"{SQL_PREFIX}{_safe_url(self.url)}{SQL_SEPARATOR}{self.query}"
-
-
-def _safe_url(url: str) -> str:
-    """The URL with its password hidden (for messages)."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparseable URL has no password to hide that we can find
-        return url.split("@")[-1] if "@" in url else url
+        return f"{SQL_PREFIX}{hide_password(self.url)}{SQL_SEPARATOR}{self.query}"
 
 
 def parse_source(source: object) -> pd.DataFrame | Path | SqlSource:
@@ -149,11 +140,11 @@ def _file_chunks(path: Path, columns: Sequence[str] | None, chunksize: int) -> I
 def _sql_chunks(source: SqlSource, chunksize: int) -> Iterator[pd.DataFrame]:
     import sqlalchemy
 
-    where = _safe_url(source.url)
+    where = hide_password(source.url)
     try:
         engine = sqlalchemy.create_engine(source.url)
     except Exception as exc:
-        raise InputError(f"cannot use database URL {where!r}: {exc}") from None
+        raise InputError(f"cannot use database URL {where!r}: {scrub(exc, source.url)}") from None
     try:
         with engine.connect() as connection:
             chunks = pd.read_sql_query(sqlalchemy.text(source.query), connection,
@@ -169,7 +160,7 @@ def _sql_chunks(source: SqlSource, chunksize: int) -> Iterator[pd.DataFrame]:
         cause = exc.__cause__ if isinstance(exc, pd.errors.DatabaseError) else exc
         reason = str(getattr(cause, "orig", None) or cause or exc).splitlines()[0]
         raise InputError(
-            f"cannot read SQL source {where!r} (query {source.query!r}): {reason}. Check that the "
+            f"cannot read SQL source {where!r} (query {source.query!r}): {scrub(reason, source.url)}. Check that the "
             "database is reachable and the query is valid."
         ) from None
     finally:

@@ -1,10 +1,13 @@
 """The conventions every statistic follows, in one place (STATISTICS.md section 1).
 
 - WoE sign: good over bad, ``WoE_i = ln(p_i / q_i)``; positive WoE means lower risk than average.
-- Smoothing: a pseudo-count ``alpha`` is added to every cell of a count table,
-  ``p~_i = (g_i + alpha) / (G + k * alpha)``. By default ``alpha = 0.5`` when the table has a zero
-  cell and ``0`` otherwise; the alpha used is reported with every result. Sample sizes in
-  variances stay the raw totals.
+- Smoothing: pseudo-counts proportional to each side's total, ``alpha * G / n_min`` per goods
+  cell and ``alpha * B / n_min`` per bads cell, ``n_min = min(G, B)`` (the current window's size
+  under a fixed reference). Equivalently both sides' shares are mixed with the uniform
+  distribution at one weight, ``p~_i = (p_i + c) / (1 + k c)`` with ``c = alpha / n_min``, so a
+  smoothed WoE lies between the raw WoE and 0 (never past 0). By default ``alpha = 0.5`` when the
+  table has a zero cell and ``0`` otherwise; the alpha used is reported with every result.
+  Sample sizes in variances stay the raw totals.
 - Empty bins (zero on both sides) carry no information and are dropped before anything is
   computed; ``k`` counts the remaining bins.
 - Sampling model: ``"sample"`` (both sides are samples) or ``"fixed"`` (the first side is a known
@@ -112,6 +115,16 @@ def count_table(
     return p[kept], q[kept], kept
 
 
+def check_sample_counts(counts: np.ndarray, name: str) -> None:
+    """Refuse shares where a sample's counts are needed: a sample's size sets its uncertainty."""
+    if counts.sum() <= 1.0 + 1e-9 and not np.all(counts == np.round(counts)):
+        raise InputError(
+            f"{name} sums to {counts.sum():.6g} and is not whole counts: it looks like proportions. "
+            "A sample needs its counts (rows per bin, or weights summing to the rows); pass a "
+            "known population given as proportions as the first argument with reference='fixed'."
+        )
+
+
 def resolve_alpha(goods: object, bads: object, alpha: float | None) -> float:
     """The pseudo-count to use: ``alpha`` if given, else DEFAULT_ALPHA if the table has a zero cell.
 
@@ -127,11 +140,33 @@ def resolve_alpha(goods: object, bads: object, alpha: float | None) -> float:
     return DEFAULT_ALPHA if has_zero_cell else 0.0
 
 
-def smoothed_shares(counts: np.ndarray, alpha: float) -> np.ndarray:
-    """Shares ``(c_i + alpha) / (C + k * alpha)`` along the last axis."""
-    counts = np.asarray(counts, dtype=np.float64)
-    k = counts.shape[-1]
-    return (counts + alpha) / (counts.sum(axis=-1, keepdims=True) + k * alpha)
+def pseudo_counts(
+    p_total: np.ndarray | float, q_total: np.ndarray | float, alpha: float, *, fixed: bool = False
+) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """Per-cell pseudo-counts ``alpha * total / n_min`` of the two sides (STATISTICS.md section 1).
+
+    ``n_min`` is the smaller total, or the Q side's total when P is a fixed, known population
+    (then the scale of P's counts does not matter: counts and proportions give the same result).
+    """
+    n_min = q_total if fixed else np.minimum(p_total, q_total)
+    return alpha * p_total / n_min, alpha * q_total / n_min
+
+
+def smoothed_pair(
+    p: np.ndarray, q: np.ndarray, alpha: float, *, fixed: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | float, np.ndarray | float]:
+    """Smoothed shares of both sides along the last axis, and the per-cell pseudo-counts used.
+
+    Both sides' shares are mixed with the uniform distribution at the same weight, so each bin's
+    log ratio ``ln(p~_i / q~_i)`` lies between the raw one and 0.
+    """
+    p = np.asarray(p, dtype=np.float64)
+    q = np.asarray(q, dtype=np.float64)
+    k = p.shape[-1]
+    p_total = p.sum(axis=-1, keepdims=True)
+    q_total = q.sum(axis=-1, keepdims=True)
+    a_p, a_q = pseudo_counts(p_total, q_total, alpha, fixed=fixed)
+    return (p + a_p) / (p_total + k * a_p), (q + a_q) / (q_total + k * a_q), a_p, a_q
 
 
 def require_finite_woe(p: np.ndarray, q: np.ndarray, alpha: float, names: tuple[str, str]) -> None:

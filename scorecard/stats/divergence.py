@@ -15,15 +15,16 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from scorecard.stats import inference
+from scorecard.stats import inference, resampling
 from scorecard.stats.conventions import (
     check_alpha,
     check_level,
     check_reference,
+    check_sample_counts,
     count_table,
     require_finite_woe,
     resolve_alpha,
-    smoothed_shares,
+    smoothed_pair,
 )
 
 
@@ -93,9 +94,18 @@ def _jeffreys_moments(
 class JeffreysResult:
     """The Jeffreys divergence J(P, Q) of a count table (IV, PSI) with its uncertainty.
 
-    ``statistic`` is ``T = n_eff * J``; ``ci`` is the recommended interval (``ci_method``): Wald when
-    T >= 100, otherwise noncentral chi-square inversion. ``alpha`` (smoothing) and ``reference``
-    (sampling model) are the conventions the numbers were computed under.
+    ``value`` is the plug-in J of the smoothed shares; it is biased upward by about
+    ``(k - 1) / n_eff``. ``estimate`` is the bias-corrected value to print beside ``ci``: the
+    median-unbiased estimate of the noncentral chi-square model that ``ci`` inverts, so it always
+    lies inside ``ci`` (``value_corrected`` is the second-order correction ``max(0, value - bias)``).
+    ``statistic`` is ``T = n_eff * J``. ``p_value`` tests J = 0 by ``p_method``: ``"chi2"``
+    (T against chi2(k - 1)), ``"permutation"`` (tables with the same margins, exact up to Monte
+    Carlo error) or ``"multinomial"`` (fixed reference); ``p_value_chi2`` is always the
+    chi-square one. ``ci`` inverts the noncentral chi-square at the statistic whose chi2(k - 1)
+    p-value is ``p_value``, so ``ci[0] > 0`` exactly when ``p_value < (1 - level) / 2``.
+    ``reliable`` is False (with ``reliability_note``) outside the region where the tests hold
+    their size (STATISTICS.md section 7). ``alpha`` (smoothing) and ``reference`` (sampling model)
+    are the conventions the numbers were computed under.
     """
 
     value: float
@@ -120,6 +130,15 @@ class JeffreysResult:
     n_p: float
     n_q: float
     dropped_bins: tuple[int, ...] = ()
+    estimate: float = math.nan
+    p_value_chi2: float = math.nan
+    p_method: str = "chi2"
+    min_expected: float = math.nan
+    reliable: bool = True
+    reliability_note: str = ""
+    counts_p: tuple[float, ...] = ()
+    counts_q: tuple[float, ...] = ()
+    alpha_auto: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-serialisable values (floats, ints, strings, lists)."""
@@ -131,17 +150,87 @@ class JeffreysResult:
                 out[key] = val.item()
         return out
 
+    def _simulable(self) -> bool:
+        return _whole(np.asarray(self.counts_q)) and (
+            self.reference == "fixed" or _whole(np.asarray(self.counts_p)))
+
+    def _boundary_test(self, asymptotic: Any, target: float, level_alpha: float, upper: bool) -> Any:
+        """The test by parametric bootstrap at the null boundary J = target, else ``asymptotic``."""
+        if not self._simulable() or self.df < 1:
+            return asymptotic
+        p, q = np.asarray(self.counts_p), np.asarray(self.counts_q)
+        fixed = self.reference == "fixed"
+        p_share, q_share, _, _ = smoothed_pair(p, q, self.alpha, fixed=fixed)
+        found = resampling.boundary_p_value(
+            p, q, p_share, q_share, self.value, target, self._alpha_rule, fixed, upper)
+        if found is None:
+            return asymptotic
+        p_value, simulated = found
+        critical = self.n_eff * float(np.quantile(simulated, 1.0 - level_alpha if upper else level_alpha))
+        return type(asymptotic)(self.statistic, critical, p_value, bool(p_value < level_alpha), "bootstrap")
+
+    @property
+    def _alpha_rule(self) -> float:
+        return resampling.AUTO if self.alpha_auto else self.alpha
+
     def test_no_difference(self, level_alpha: float = 0.05) -> inference.DifferenceTest:
-        """H0: J = 0 (P = Q): reject if ``T > chi2.ppf(1 - level_alpha, k - 1)``."""
-        return inference.no_difference_test(self.statistic, self.df, level_alpha)
+        """H0: J = 0 (P = Q): reject when ``p_value < level_alpha`` (method ``p_method``)."""
+        if self.p_method == "chi2":
+            return inference.no_difference_test(self.statistic, self.df, level_alpha)
+        a = check_level(level_alpha, name="level_alpha")
+        return inference.DifferenceTest(self.statistic, math.nan, self.p_value,
+                                        bool(self.p_value < a), self.p_method)
 
     def test_material(self, tau: float, level_alpha: float = 0.05) -> inference.DifferenceTest:
-        """H0: J <= tau (immaterial): reject if ``T > ncx2.ppf(1 - level_alpha, k - 1, n_eff*tau)``."""
-        return inference.material_difference_test(self.statistic, self.df, self.n_eff, tau, level_alpha)
+        """H0: J <= tau (immaterial): reject when large T is unlikely at J = tau.
+
+        Integer counts: parametric bootstrap at the boundary J = tau ("bootstrap"); weights:
+        ``T > ncx2.ppf(1 - level_alpha, k - 1, n_eff*tau)`` ("ncx2").
+        """
+        asymptotic = inference.material_difference_test(
+            self.statistic, self.df, self.n_eff, tau, level_alpha)
+        if float(tau) == 0:
+            return self.test_no_difference(level_alpha)
+        return self._boundary_test(asymptotic, float(tau), float(level_alpha), upper=True)
 
     def test_below(self, eps: float, level_alpha: float = 0.05) -> inference.ComplianceTest:
-        """H0: J >= eps (over budget): compliant if ``T < ncx2.ppf(level_alpha, k - 1, n_eff*eps)``."""
-        return inference.compliance_test(self.statistic, self.df, self.n_eff, eps, level_alpha)
+        """H0: J >= eps (over budget): compliant when small T is unlikely at J = eps.
+
+        Integer counts: parametric bootstrap at the boundary J = eps ("bootstrap"); weights:
+        ``T < ncx2.ppf(level_alpha, k - 1, n_eff*eps)`` ("ncx2").
+        """
+        asymptotic = inference.compliance_test(self.statistic, self.df, self.n_eff, eps, level_alpha)
+        return self._boundary_test(asymptotic, float(eps), float(level_alpha), upper=False)
+
+
+def _whole(counts: np.ndarray) -> bool:
+    """Integer counts (a resampling test needs rows, not weights)."""
+    return counts.size > 0 and bool(np.all(counts == np.round(counts)))
+
+
+def _no_difference_p_value(
+    p: np.ndarray, q: np.ndarray, value: float, statistic: float, df: int, alpha_rule: float,
+    fixed: bool, min_expected: float,
+) -> tuple[float, str]:
+    """The p-value of J = 0 and its method: chi-square where expected counts allow, else simulated."""
+    p_chi2 = float(special.chdtrc(df, statistic))
+    sparse = min_expected < inference.MIN_EXPECTED and p_chi2 >= inference.MIN_SIMULATED_P
+    if not sparse or not _whole(q) or not (fixed or _whole(p)):
+        return p_chi2, "chi2"
+    if fixed:
+        return resampling.fixed_reference_p_value(p, q, value, alpha_rule), "multinomial"
+    return resampling.permutation_p_value(p, q, value, alpha_rule), "permutation"
+
+
+def _reliability(n_eff: float, min_expected: float, whole: bool) -> str:
+    """Empty when the tests hold their size here; otherwise why not (STATISTICS.md section 7)."""
+    if n_eff < inference.MIN_N_EFF:
+        return (f"unreliable: too few counts (n_eff = {n_eff:.3g} < {inference.MIN_N_EFF:g}); "
+                "tests and intervals may not hold their level")
+    if not whole and min_expected < inference.MIN_EXPECTED:
+        return (f"unreliable: too few counts (smallest expected count {min_expected:.3g} < "
+                f"{inference.MIN_EXPECTED:g}) and weights rule out the exact test")
+    return ""
 
 
 def _jeffreys(
@@ -157,11 +246,13 @@ def _jeffreys(
     level = check_level(level)
     alpha = check_alpha(alpha)
     p, q, kept = count_table(p_counts, q_counts, names=names)
+    fixed = reference == "fixed"
+    for counts, name in ((q, names[1]),) if fixed else ((p, names[0]), (q, names[1])):
+        check_sample_counts(counts, name)
     used_alpha = resolve_alpha(p, q, alpha)
     require_finite_woe(p, q, used_alpha, names)
     n_p, n_q = float(p.sum()), float(q.sum())
-    p_share, q_share = smoothed_shares(p, used_alpha), smoothed_shares(q, used_alpha)
-    fixed = reference == "fixed"
+    p_share, q_share, _, _ = smoothed_pair(p, q, used_alpha, fixed=fixed)
     moments = _jeffreys_moments(p_share, q_share, n_p, n_q, fixed)
     value = float(moments["value"])
     se = math.sqrt(float(moments["variance"]))
@@ -170,22 +261,29 @@ def _jeffreys(
     k = int(p.size)
     df = k - 1
     statistic = n_eff * value
-    ci_wald = inference.wald_interval(value, se, level)
-    ci_ncx2 = inference.ncx2_interval(statistic, df, n_eff, level)
-    use_wald = statistic >= inference.WALD_MIN_STATISTIC
+    pooled = p / n_p if fixed else (p + q) / (n_p + n_q)
+    min_expected = float(np.min(pooled) * (n_q if fixed else min(n_p, n_q)))
+    alpha_rule = resampling.AUTO if alpha is None else used_alpha
+    p_value, p_method = _no_difference_p_value(
+        p, q, value, statistic, df, alpha_rule, fixed, min_expected)
+    calibrated = inference.calibrated_statistic(statistic, df, p_value, p_method)
+    ci_ncx2 = inference.ncx2_interval(calibrated, df, n_eff, level)
+    value_corrected = max(0.0, value - bias)
+    ci = inference.hull_interval(ci_ncx2, inference.wald_interval(value_corrected, se, level))
+    note = _reliability(n_eff, min_expected, _whole(q) and (fixed or _whole(p)))
     return JeffreysResult(
         value=value,
         se=se,
         bias=bias,
-        value_corrected=max(0.0, value - bias),
+        value_corrected=value_corrected,
         n_eff=n_eff,
         df=df,
         statistic=statistic,
-        p_value=float(special.chdtrc(df, statistic)),
-        ci_wald=ci_wald,
+        p_value=p_value,
+        ci_wald=inference.wald_interval(value, se, level),
         ci_ncx2=ci_ncx2,
-        ci=ci_wald if use_wald else ci_ncx2,
-        ci_method="wald" if use_wald else "ncx2",
+        ci=ci,
+        ci_method="ncx2" if ci == ci_ncx2 else "ncx2+wald",
         kl_pq=float(moments["kl_pq"]),
         kl_qp=float(moments["kl_qp"]),
         js=float(_js(p_share, q_share)),
@@ -196,6 +294,15 @@ def _jeffreys(
         n_p=n_p,
         n_q=n_q,
         dropped_bins=tuple(int(i) for i in np.flatnonzero(~kept)),
+        estimate=inference.ncx2_median_estimate(calibrated, df, n_eff),
+        p_value_chi2=float(special.chdtrc(df, statistic)),
+        p_method=p_method,
+        min_expected=min_expected,
+        reliable=not note,
+        reliability_note=note,
+        counts_p=tuple(float(v) for v in p),
+        counts_q=tuple(float(v) for v in q),
+        alpha_auto=alpha is None,
     )
 
 

@@ -1,8 +1,10 @@
 """Tests and intervals for a divergence J through ``T = n_eff * J`` (STATISTICS.md section 4).
 
 Under P = Q the delta method degenerates (its gradient is zero), so tests use chi-square forms:
-``T ~ chi2(k-1)`` under no difference and ``T ~ ncx2(k-1, n_eff * J)`` near it. Intervals are Wald
-when T is large and otherwise the inversion of the noncentral chi-square.
+``T ~ chi2(k-1)`` under no difference and ``T ~ ncx2(k-1, n_eff * J)`` near it. Intervals invert
+the noncentral chi-square whatever T and k (a Wald interval around the plug-in J misses the truth
+when k is large: J is biased upward by about (k-1)/n_eff). Where expected counts are small the
+p-values come from :mod:`scorecard.stats.resampling` instead.
 """
 
 from __future__ import annotations
@@ -14,19 +16,27 @@ import numpy as np
 from scipy import optimize, special, stats
 
 from scorecard.exceptions import InputError
+from scorecard.stats import resampling
 from scorecard.stats.conventions import check_level
 
-WALD_MIN_STATISTIC: Final = 100.0
-"""From this T on the Wald interval is recommended; below it, ncx2 inversion."""
+MIN_EXPECTED: Final = 50.0
+"""Below this smallest expected count (smaller side) the no-difference p-value is simulated."""
+
+MIN_SIMULATED_P: Final = 1e-6
+"""Chi-square p-values below this are kept: no simulation of a few thousand tables resolves them."""
+
+MIN_N_EFF: Final = 50.0
+"""Below this effective sample size results are flagged unreliable (STATISTICS.md section 7)."""
 
 
 class DifferenceTest(NamedTuple):
-    """A test that rejects when the statistic exceeds the critical value."""
+    """A test that rejects when the statistic exceeds the critical value (``method`` says how)."""
 
     statistic: float
     critical: float
     p_value: float
     reject: bool
+    method: str = "chi2"
 
 
 class ComplianceTest(NamedTuple):
@@ -36,6 +46,7 @@ class ComplianceTest(NamedTuple):
     critical: float
     p_value: float
     compliant: bool
+    method: str = "ncx2"
 
 
 def _check_nonnegative(value: object, name: str, *, strictly: bool = False) -> float:
@@ -79,7 +90,7 @@ def material_difference_test(
         return no_difference_test(t, df, a)
     critical = float(stats.ncx2.ppf(1.0 - a, df, nc))
     p_value = float(stats.ncx2.sf(t, df, nc))
-    return DifferenceTest(t, critical, p_value, bool(t > critical))
+    return DifferenceTest(t, critical, p_value, bool(t > critical), "ncx2")
 
 
 def compliance_test(
@@ -136,6 +147,49 @@ def ncx2_interval(statistic: float, df: int, n_eff: float, level: float = 0.95) 
     lam_lower = 0.0 if 1.0 - cdf_at_zero >= half else _noncentrality_for_cdf(t, df, 1.0 - half)
     lam_upper = 0.0 if cdf_at_zero <= half else _noncentrality_for_cdf(t, df, half)
     return lam_lower / n_eff, lam_upper / n_eff
+
+
+def hull_interval(
+    ncx2: tuple[float, float], wald_corrected: tuple[float, float]
+) -> tuple[float, float]:
+    """The ncx2 interval, widened to cover the bias-corrected Wald interval when that excludes 0.
+
+    Far from the null (noncentrality large against k - 1) the ncx2 law understates the spread of
+    J (measured: coverage 0.92 at IV 1.0, k = 20, n = 50,000) while the delta method is right;
+    near it the Wald interval fails. The hull covers at least as often as either part, and as the
+    Wald part is used only when its lower end is positive, the hull excludes 0 exactly when the
+    ncx2 interval does (so it still agrees with the p-value).
+    """
+    if wald_corrected[0] <= 0.0:
+        return ncx2
+    return min(ncx2[0], wald_corrected[0]), max(ncx2[1], wald_corrected[1])
+
+
+def ncx2_median_estimate(statistic: float, df: int, n_eff: float) -> float:
+    """Median-unbiased J: ``lambda / n_eff`` with ``P(ncx2(df, lambda) <= T) = 1/2`` (0 if none).
+
+    The 50% point of the inversion behind :func:`ncx2_interval`, so it lies inside every
+    equal-tailed interval from the same T; it removes the upward bias ~(k-1)/n_eff of plug-in J.
+    """
+    t = _check_nonnegative(statistic, "statistic")
+    df = _check_df(df)
+    n_eff = _check_nonnegative(n_eff, "n_eff", strictly=True)
+    if float(special.chdtr(df, t)) <= 0.5:
+        return 0.0
+    return _noncentrality_for_cdf(t, df, 0.5) / n_eff
+
+
+def calibrated_statistic(statistic: float, df: int, p_value: float, p_method: str) -> float:
+    """The T whose chi2(df) p-value is ``p_value``: the interval then agrees with the test.
+
+    Identity for chi-square p-values. For simulated ones T is mapped through its simulated null
+    distribution; when no simulated table reached T (p at its floor) T is kept if larger.
+    """
+    if p_method == "chi2":
+        return statistic
+    mapped = float(special.chdtri(df, p_value))
+    at_floor = p_value <= (1.0 + 1e-9) / (resampling.N_RESAMPLES + 1)
+    return max(mapped, statistic) if at_floor else mapped
 
 
 def benjamini_hochberg(p_values: object, q: float = 0.05) -> tuple[np.ndarray, np.ndarray]:

@@ -21,18 +21,20 @@ from scorecard.stats.conventions import (
     count_table,
     require_finite_woe,
     resolve_alpha,
-    smoothed_shares,
+    smoothed_pair,
 )
 
 _NAMES = ("goods", "bads")
 
 
-def _cells(goods: object, bads: object, alpha: float | None) -> tuple[np.ndarray, np.ndarray, float]:
+def _cells(goods: object, bads: object, alpha: float | None) -> tuple[np.ndarray, ...]:
+    """Smoothed shares and smoothed cell counts of goods and bads (same convention as woe_table)."""
     alpha = check_alpha(alpha)
     g, b, _ = count_table(goods, bads, names=_NAMES, min_bins=1)
     used_alpha = resolve_alpha(g, b, alpha)
     require_finite_woe(g, b, used_alpha, _NAMES)
-    return g, b, used_alpha
+    p, q, a_g, a_b = smoothed_pair(g, b, used_alpha)
+    return p, q, g + a_g, b + a_b
 
 
 def paper_woe_se(goods: object, bads: object, *, alpha: float | None = None) -> np.ndarray:
@@ -41,8 +43,8 @@ def paper_woe_se(goods: object, bads: object, *, alpha: float | None = None) -> 
     It omits the ``-1/G - 1/B`` terms of the delta method. Cell counts are smoothed by the same
     convention as :func:`scorecard.stats.woe_table`; bins empty on both sides are dropped.
     """
-    g, b, used_alpha = _cells(goods, bads, alpha)
-    return np.sqrt(1.0 / (g + used_alpha) + 1.0 / (b + used_alpha))
+    _, _, g, b = _cells(goods, bads, alpha)
+    return np.sqrt(1.0 / g + 1.0 / b)
 
 
 def paper_iv_se(goods: object, bads: object, *, alpha: float | None = None) -> float:
@@ -50,9 +52,8 @@ def paper_iv_se(goods: object, bads: object, *, alpha: float | None = None) -> f
 
     For comparison only: it is 0.51-0.64 of the true spread (STATISTICS.md section 6).
     """
-    g, b, used_alpha = _cells(goods, bads, alpha)
-    p, q = smoothed_shares(g, used_alpha), smoothed_shares(b, used_alpha)
-    return float(np.sqrt(np.sum((q - p) ** 2 * (1.0 / (g + used_alpha) + 1.0 / (b + used_alpha)))))
+    p, q, g, b = _cells(goods, bads, alpha)
+    return float(np.sqrt(np.sum((q - p) ** 2 * (1.0 / g + 1.0 / b))))
 
 
 def paper_z_test(goods: object, bads: object, *, alpha: float | None = None) -> tuple[float, float]:
@@ -61,10 +62,9 @@ def paper_z_test(goods: object, bads: object, *, alpha: float | None = None) -> 
     For comparison only: under no difference it rejects far more often than its nominal level
     (26% with 3 bins to 97.5% with 10 bins at 5%). Use ``jeffreys(...).p_value`` instead.
     """
-    g, b, used_alpha = _cells(goods, bads, alpha)
-    p, q = smoothed_shares(g, used_alpha), smoothed_shares(b, used_alpha)
+    p, q, g, b = _cells(goods, bads, alpha)
     iv = float(np.sum((p - q) * np.log(p / q)))
-    se = float(np.sqrt(np.sum((q - p) ** 2 * (1.0 / (g + used_alpha) + 1.0 / (b + used_alpha)))))
+    se = float(np.sqrt(np.sum((q - p) ** 2 * (1.0 / g + 1.0 / b))))
     if se == 0.0:
         return 0.0, 0.5
     z = iv / se

@@ -11,7 +11,7 @@ from scorecard.stats.conventions import (
     count_table,
     require_finite_woe,
     resolve_alpha,
-    smoothed_shares,
+    smoothed_pair,
 )
 
 _NAMES = ("goods", "bads")
@@ -24,7 +24,7 @@ def _woe_parts(goods: object, bads: object, alpha: float | None) -> dict[str, ob
     used_alpha = resolve_alpha(g, b, alpha)
     require_finite_woe(g, b, used_alpha, _NAMES)
     total_goods, total_bads = g.sum(), b.sum()
-    p_kept, q_kept = smoothed_shares(g, used_alpha), smoothed_shares(b, used_alpha)
+    p_kept, q_kept, a_g, a_b = smoothed_pair(g, b, used_alpha)
     n_bins = kept.size
     p_good = np.zeros(n_bins)
     q_bad = np.zeros(n_bins)
@@ -33,7 +33,7 @@ def _woe_parts(goods: object, bads: object, alpha: float | None) -> dict[str, ob
     woe[kept] = np.log(p_kept / q_kept)
 
     shared = -1.0 / total_goods - 1.0 / total_bads
-    variance = np.maximum(1.0 / (g + used_alpha) + 1.0 / (b + used_alpha) + shared, 0.0)
+    variance = np.maximum(1.0 / (g + a_g) + 1.0 / (b + a_b) + shared, 0.0)
     cov_kept = np.full((kept.sum(), kept.sum()), shared)
     np.fill_diagonal(cov_kept, variance)
     cov = np.full((n_bins, n_bins), np.nan)
@@ -45,8 +45,8 @@ def woe_covariance(goods: object, bads: object, *, alpha: float | None = None) -
     """Delta-method covariance matrix of the bins' WoE.
 
     ``Var(WoE_i) = 1/g_i - 1/G + 1/b_i - 1/B`` and ``Cov(WoE_i, WoE_j) = -1/G - 1/B``, with the
-    smoothed cell counts ``g_i + alpha`` and the raw totals G, B. Rows and columns of bins empty on
-    both sides are NaN.
+    smoothed cell counts (``g_i`` plus its pseudo-count) and the raw totals G, B. Rows and
+    columns of bins empty on both sides are NaN.
     """
     return _woe_parts(goods, bads, alpha)["cov"]  # type: ignore[return-value]
 
@@ -55,7 +55,8 @@ def woe_table(goods: object, bads: object, *, alpha: float | None = None) -> pd.
     """One row per bin: counts, shares, event rate, WoE (good over bad), its SE and IV contribution.
 
     ``p_good`` and ``q_bad`` are the smoothed shares; ``alpha`` defaults to 0.5 when a bin has zero
-    goods or zero bads and to 0 otherwise (see :mod:`scorecard.stats.conventions`). Bins empty on
+    goods or zero bads and to 0 otherwise, and shrinks every WoE toward 0, never past it (see
+    :mod:`scorecard.stats.conventions`). Bins empty on
     both sides are kept as rows with NaN WoE and zero IV contribution, but they do not count
     towards k or the smoothing decision. ``df.attrs`` holds ``alpha``, ``woe_cov`` (the
     :func:`woe_covariance` matrix), ``iv`` (the sum of ``iv_contrib``) and ``woe_sign``.

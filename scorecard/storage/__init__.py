@@ -1,5 +1,12 @@
 """Results store: SQLite (embedded, WAL) or PostgreSQL through the same SQLAlchemy code."""
 
-from scorecard.storage.store import ResultStore, StoredReport, default_url
+from scorecard.storage.database import Database, default_url, safe_url
+from scorecard.storage.monitors import (
+    AlertRecord, Monitor, MonitorStore, ResultSummary, RunRecord, ScheduleRecord, WriteOutcome,
+)
+from scorecard.storage.store import ResultStore, StoredReport
 
-__all__ = ["ResultStore", "StoredReport", "default_url"]
+__all__ = [
+    "AlertRecord", "Database", "Monitor", "MonitorStore", "ResultStore", "ResultSummary",
+    "RunRecord", "ScheduleRecord", "StoredReport", "WriteOutcome", "default_url", "safe_url",
+]

@@ -31,8 +31,10 @@ def test_opens_on_german_credit_with_real_values():
     shown = at.dataframe[0].value
     expected = expected_summary("german_credit")
     assert list(shown["name"]) == list(expected["name"])
-    assert shown["iv"].to_numpy() == pytest.approx(expected["iv"].to_numpy(), rel=1e-12)
-    assert (shown["iv_ci_low"] <= shown["iv_ci_high"]).all()
+    assert shown["IV plug-in"].to_numpy() == pytest.approx(expected["iv"].to_numpy(), rel=1e-12)
+    assert (shown["iv_ci_low"] <= shown["IV corrected"]).all()
+    assert (shown["IV corrected"] <= shown["iv_ci_high"]).all()
+    assert set(shown["p_method"]) <= {"chi2", "permutation"}
     woe = at.dataframe[1].value
     assert at.selectbox(key="characteristic").value == "status_of_existing_checking_account"
     assert len(woe) == 4 and woe["woe_se"].gt(0).all()

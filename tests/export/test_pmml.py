@@ -60,16 +60,22 @@ def test_categories_escape_quotes_in_arrays_and_fall_back_for_backslashes(spec):
     assert attributes[-1].get("partialScore") == "-8" and attributes[-1][0].tag.endswith("True")
 
 
-def test_output_names_avoid_input_columns_and_clipping_uses_a_transformed_field(card):
+def test_output_names_clash_is_refused_and_clipping_uses_a_transformed_field(card):
     spec = card.make_spec([
         card.categorical("score", [["a"]], [1], missing_points=0, unseen_points=2),
+        card.categorical("raw_score", [["a"]], [1], missing_points=0, unseen_points=2),
         card.categorical("reason_1", [["a"]], [1], missing_points=0, unseen_points=2),
     ], min_score=1, max_score=3)
-    names = output_field_names(spec, reason_codes=2)
-    assert names == {"score": "score_1", "reasons": ["reason_1_1", "reason_2"]}
-    root = ET.fromstring(pmml_document(spec, reason_codes=2))
+    for call in (output_field_names, pmml_document):
+        with pytest.raises(InputError, match="'score', 'reason_1'.*score_column"):
+            call(spec, reason_codes=2)
+        with pytest.raises(InputError, match="'reason_1'"):
+            call(spec, reason_codes=1, score_column="total")
+    names = output_field_names(spec, reason_codes=0, score_column="total")
+    assert names == {"score": "total", "reasons": []}
+    root = ET.fromstring(pmml_document(spec, reason_codes=0, score_column="total"))
     outputs = root.findall("p:Scorecard/p:Output/p:OutputField", NS)
-    assert [o.get("name") for o in outputs] == ["raw_score", "score_1", "reason_1_1", "reason_2"]
+    assert [o.get("name") for o in outputs] == ["raw_score_1", "total"]
     clip = outputs[1].find("p:Apply", NS)
     assert clip.get("function") == "max" and clip.find("p:Apply", NS).get("function") == "min"
 

@@ -20,6 +20,7 @@ from scorecard.stats import (
     kl_divergence,
     psi,
     woe_table,
+    wald_interval,
 )
 
 GOODS = [300, 400, 500, 350, 250]
@@ -116,11 +117,19 @@ def test_to_dict_is_plain_json() -> None:
     assert type(d["df"]) is int and type(d["k"]) is int
 
 
-def test_ci_method_switches_at_t_100() -> None:
+def test_one_interval_rule_whatever_t() -> None:
     big = jeffreys(GOODS, BADS)  # T = 101.2
     small = jeffreys(0.9 * np.array(GOODS), 0.9 * np.array(BADS))  # same J, T = 91.1
-    assert small.statistic < 100 and small.ci_method == "ncx2" and small.ci == small.ci_ncx2
-    assert big.statistic > 100 and big.ci_method == "wald" and big.ci == big.ci_wald
+    null = jeffreys([300, 310, 290], [30, 29, 31])
+    for r in (big, small, null):
+        wald_corrected = wald_interval(r.value_corrected, r.se)
+        if wald_corrected[0] > 0:
+            assert r.ci == (min(r.ci_ncx2[0], wald_corrected[0]), max(r.ci_ncx2[1], wald_corrected[1]))
+            assert r.ci_method == "ncx2+wald"
+        else:
+            assert r.ci == r.ci_ncx2 and r.ci_method == "ncx2"
+        assert r.ci[0] <= r.estimate <= r.ci[1]
+    assert null.ci_method == "ncx2" and big.ci_method == "ncx2+wald"
 
 
 def test_level_widens_intervals() -> None:
@@ -130,16 +139,20 @@ def test_level_widens_intervals() -> None:
     assert wide.ci_ncx2[0] < narrow.ci_ncx2[0] < narrow.ci_ncx2[1] < wide.ci_ncx2[1]
 
 
-def test_material_and_compliance_tests_follow_the_ncx2_rules() -> None:
-    r = jeffreys([4200, 5600, 4200], [1500, 2400, 2100])  # J = 0.0168, n_eff = 4200, df = 2
+def test_material_and_compliance_tests_follow_the_ncx2_rules_for_weights() -> None:
+    # Weighted counts (not whole rows) cannot be resampled: the ncx2 forms are used.
+    r = jeffreys([4200.5, 5600, 4200], [1500, 2400, 2100.5])  # J = 0.0168, n_eff = 4200, df = 2
     material = r.test_material(0.01)
-    assert material.critical == pytest.approx(stats.ncx2.ppf(0.95, 2, 42.0))
-    assert material.p_value == pytest.approx(stats.ncx2.sf(r.statistic, 2, 42.0))
+    nc = r.n_eff * 0.01
+    assert material.method == "ncx2"
+    assert material.critical == pytest.approx(stats.ncx2.ppf(0.95, 2, nc))
+    assert material.p_value == pytest.approx(stats.ncx2.sf(r.statistic, 2, nc))
     assert material.reject == (r.statistic > material.critical)
     assert not r.test_material(0.02).reject
     compliant = r.test_below(0.05)
-    assert compliant.critical == pytest.approx(stats.ncx2.ppf(0.05, 2, 210.0))
-    assert compliant.p_value == pytest.approx(stats.ncx2.cdf(r.statistic, 2, 210.0))
+    assert compliant.method == "ncx2"
+    assert compliant.critical == pytest.approx(stats.ncx2.ppf(0.05, 2, r.n_eff * 0.05))
+    assert compliant.p_value == pytest.approx(stats.ncx2.cdf(r.statistic, 2, r.n_eff * 0.05))
     assert compliant.compliant
     assert not r.test_below(0.02).compliant  # the interval reaches above 0.02
     assert r.test_material(0.0) == r.test_no_difference()

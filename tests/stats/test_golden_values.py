@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from scorecard.stats import information_value, jeffreys, paper_violation_probability, psi, woe_table
+from scorecard.stats.inference import hull_interval, wald_interval
 
 ABS = 1e-6
 P_REL = 1e-5
@@ -51,8 +52,10 @@ def test_g1_jeffreys_two_sample() -> None:
     assert r.p_value == pytest.approx(5.44664e-21, rel=P_REL)
     assert r.ci_wald == close((0.334150, 0.790359))
     assert r.ci_ncx2 == close((0.349564, 0.784454))
-    assert r.ci_method == "wald"  # T = 101.2 >= 100
-    assert r.ci == r.ci_wald
+    # One rule whatever T and k: the ncx2 inversion, widened to the bias-corrected Wald interval
+    # when that excludes 0 (far from the null).
+    assert r.ci == hull_interval(r.ci_ncx2, wald_interval(r.value_corrected, r.se))
+    assert r.ci_method == "ncx2+wald" and r.ci[0] < r.ci_ncx2[0]
 
 
 def test_g1_goods_as_fixed_reference() -> None:
@@ -88,8 +91,7 @@ def test_g2_jeffreys() -> None:
     assert r.p_value == pytest.approx(4.53478e-16, rel=P_REL)
     assert r.ci_wald == close((0.008975, 0.024672))
     assert r.ci_ncx2 == close((0.009684, 0.025319))
-    assert r.ci_method == "ncx2"  # T = 70.7 < 100
-    assert r.ci == r.ci_ncx2
+    assert r.ci == hull_interval(r.ci_ncx2, wald_interval(r.value_corrected, r.se))
 
 
 def test_g2_first_as_fixed_reference() -> None:
@@ -111,7 +113,7 @@ def test_g3_psi_two_sample() -> None:
     assert r.p_value == pytest.approx(4.92978e-29, rel=P_REL)
     assert r.ci_wald == close((0.019747, 0.038731))
     assert r.ci_ncx2 == close((0.019613, 0.038408))
-    assert r.ci_method == "wald"
+    assert r.ci == hull_interval(r.ci_ncx2, wald_interval(r.value_corrected, r.se))
 
 
 def test_g3_psi_reference_fixed() -> None:

@@ -21,9 +21,9 @@ def _samples(
 @pytest.mark.parametrize(
     ("p", "q", "expected_method"),
     [
-        # True J = 0.295: T is about 300, so the Wald interval is recommended.
-        ([0.10, 0.15, 0.25, 0.25, 0.25], [0.23, 0.25, 0.24, 0.16, 0.12], "wald"),
-        # True J = 0.016: T is about 16, so the noncentral chi-square inversion is recommended.
+        # True J = 0.295: T is about 300 (far from the null).
+        ([0.10, 0.15, 0.25, 0.25, 0.25], [0.23, 0.25, 0.24, 0.16, 0.12], "ncx2+wald"),
+        # True J = 0.016: T is about 16 (near the null).
         ([0.18, 0.20, 0.22, 0.20, 0.20], [0.22, 0.22, 0.20, 0.18, 0.18], "ncx2"),
     ],
 )
@@ -39,7 +39,7 @@ def test_recommended_interval_covers_95_percent(
         result = jeffreys(g, b)
         covered += result.ci[0] <= true_j <= result.ci[1]
         methods.add(result.ci_method)
-    assert methods == {expected_method}
+    assert methods <= {"ncx2", "ncx2+wald"} and expected_method in methods
     assert 0.93 <= covered / REPLICATIONS <= 0.97
 
 

@@ -41,7 +41,8 @@ def test_paper_iv_se_and_z() -> None:
 
 def test_paper_formulas_share_the_smoothing_convention() -> None:
     se = paper_woe_se([10, 20], [0, 5])
-    np.testing.assert_allclose(se, np.sqrt([1 / 10.5 + 1 / 0.5, 1 / 20.5 + 1 / 5.5]))
+    # Pseudo-counts 0.5 * total / min(total): goods 0.5 * 30 / 5 = 3 per cell, bads 0.5.
+    np.testing.assert_allclose(se, np.sqrt([1 / 13 + 1 / 0.5, 1 / 23 + 1 / 5.5]))
 
 
 def test_paper_violation_probability() -> None:

@@ -41,7 +41,10 @@ def test_default_smoothing_with_a_zero_cell() -> None:
     table = woe_table(goods, bads)
     assert table.attrs["alpha"] == 0.5
     g, b = np.array(goods, float), np.array(bads, float)
-    np.testing.assert_allclose(table["p_good"], (g + 0.5) / (g.sum() + 5 * 0.5))
+    # Pseudo-counts proportional to the totals: the smaller side (195 bads) gets 0.5 a cell,
+    # the goods 0.5 * 1800 / 195 a cell.
+    a_g = 0.5 * g.sum() / b.sum()
+    np.testing.assert_allclose(table["p_good"], (g + a_g) / (g.sum() + 5 * a_g))
     np.testing.assert_allclose(table["q_bad"], (b + 0.5) / (b.sum() + 5 * 0.5))
     assert np.all(np.isfinite(table["woe"]))
     result = jeffreys(goods, bads)
@@ -52,7 +55,8 @@ def test_default_smoothing_with_a_zero_cell() -> None:
 def test_smoothed_variances_use_smoothed_cells_and_raw_totals() -> None:
     goods, bads = WITH_ZERO
     g, b = np.array(goods, float), np.array(bads, float)
-    expected = 1 / (g + 0.5) - 1 / g.sum() + 1 / (b + 0.5) - 1 / b.sum()
+    a_g = 0.5 * g.sum() / b.sum()
+    expected = 1 / (g + a_g) - 1 / g.sum() + 1 / (b + 0.5) - 1 / b.sum()
     np.testing.assert_allclose(woe_table(goods, bads)["woe_se"], np.sqrt(expected))
     assert jeffreys(goods, bads).n_eff == pytest.approx(g.sum() * b.sum() / (g.sum() + b.sum()))
 
@@ -61,8 +65,10 @@ def test_smoothed_variances_use_smoothed_cells_and_raw_totals() -> None:
 def test_explicit_alpha_is_honoured_and_reported(alpha: float) -> None:
     table = woe_table(GOODS, BADS, alpha=alpha)
     assert table.attrs["alpha"] == alpha
-    g = np.array(GOODS, float)
-    np.testing.assert_allclose(table["p_good"], (g + alpha) / (g.sum() + 5 * alpha))
+    g, b = np.array(GOODS, float), np.array(BADS, float)
+    a_g = alpha * g.sum() / b.sum()
+    np.testing.assert_allclose(table["p_good"], (g + a_g) / (g.sum() + 5 * a_g))
+    np.testing.assert_allclose(table["q_bad"], (b + alpha) / (b.sum() + 5 * alpha))
     result = jeffreys(GOODS, BADS, alpha=alpha)
     assert result.alpha == alpha
     assert result.to_dict()["alpha"] == alpha

@@ -1,0 +1,87 @@
+"""Fairness: protected-attribute IV per characteristic with tests, and the accuracy-disparity
+Pareto front of scorecards; pick a point to see its card, by-group metrics and exports."""
+
+import streamlit as st
+
+import charts
+import state
+from scorecard.datasets import DATASETS
+from scorecard.export import DIALECTS, EXTENSIONS, FORMATS, export_bytes
+from scorecard.fairness.disparity import GroupMetrics
+from scorecard.model.spec import dumps_spec, points_table
+
+st.title("Fairness")
+dataset = state.current_dataset()
+info = DATASETS[dataset]
+with st.sidebar:
+    protected = st.multiselect("Protected attributes (the first is budgeted)",
+                               list(info.protected), default=list(info.protected[:1]),
+                               key="fairness_protected")
+    eps_grid = st.slider("Budgets along the front", 3, 20, 8, key="fairness_eps_grid")
+    confidence = st.selectbox("Budget on IV_fair + z SE at confidence", [0.5, 0.9, 0.95],
+                              index=0, key="fairness_confidence",
+                              help="0.5: z = 0, the nominal front.")
+    score_level = st.checkbox("Score-level method too", value=True, key="fairness_score_level")
+if not protected:
+    st.info("Pick at least one protected attribute in the sidebar.")
+    st.stop()
+front = state.front_for(dataset, tuple(protected), eps_grid, confidence, score_level)
+meta = front.meta
+primary = meta["primary"]
+st.caption(
+    f"{meta['n_train']:,} training rows, {meta['n_holdout']:,} hold-out rows. Protected "
+    f"attributes are not model inputs. Budgeted: {primary['name']} (groups "
+    f"{', '.join(primary['groups'])}; reference {primary['reference']!r}). AIR interval: "
+    f"{meta['air_method']}. Score-level surrogate: {meta['score_level_surrogate']}."
+)
+
+st.header("Characteristics")
+st.caption(f"On hold-out rows. IV_fair: the worst group against the reference over the "
+           f"characteristic's bins; compliant: H0 IV_fair >= {meta['compliance_eps']:g} "
+           f"rejected at {1 - meta['level']:.0%} (noncentral chi-square).")
+st.dataframe(charts.display_frame(front.characteristics), hide_index=True,
+             key="fairness_characteristics")
+
+st.header("Pareto front")
+for item in front.infeasible:
+    st.warning(f"Budget {item['epsilon']}: {item['reason']}")
+st.altair_chart(front.chart(), width="stretch")
+points = front.table()
+st.dataframe(points, hide_index=True, key="fairness_points")
+
+if not front.points:
+    st.stop()
+st.header("One point")
+labels = {p["index"]: f"{p['index']}: {p['method']} " + (
+    f"eps {p['epsilon']:.4g}" if p["method"] == "mip" else f"penalty {p['penalty']:g}")
+    + f", AUC {p['auc']:.3f}, AIR {p['air']:.3f}" + (" (knee)" if p["knee"] else "")
+    for p in front.points}
+knee = next((p["index"] for p in front.points if p["knee"]), front.points[-1]["index"])
+k = st.selectbox("Point", list(labels), index=list(labels).index(knee),
+                 format_func=labels.get, key="fairness_point")
+point = front.point(k)
+spec = front.spec(k)
+cols = st.columns(4)
+cols[0].metric("AUC (hold-out)", f"{point['auc']:.3f}",
+               help=f"95% CI [{point['auc_ci'][0]:.3f}, {point['auc_ci'][1]:.3f}]")
+cols[1].metric("AIR", f"{point['air']:.3f}",
+               help=f"CI [{point['air_ci'][0]:.3f}, {point['air_ci'][1]:.3f}]")
+cols[2].metric("Score IV between groups", f"{point['fair_iv']['value']:.4f}",
+               help=f"SE {point['fair_iv']['se']:.4f}")
+cols[3].metric("Cut-off score", f"{point['cutoff']:g}",
+               help=f"approves {point['approval_rate']:.1%} of hold-out rows")
+st.subheader("By group")
+st.dataframe(GroupMetrics.from_dict(point["by_group"]).by_group.reset_index(), hide_index=True,
+             key="fairness_by_group")
+st.subheader("Scorecard")
+st.dataframe(charts.display_frame(points_table(spec)), hide_index=True, key="fairness_card")
+dialect = st.selectbox("SQL dialect", DIALECTS, key="fairness_dialect")
+stem = f"{dataset}_fair_point{k}"
+buttons = st.columns(len(FORMATS) + 1)
+buttons[0].download_button("Spec (JSON)", dumps_spec(spec), file_name=f"{stem}.json",
+                           mime="application/json", key="fairness_download_json")
+for column, fmt in zip(buttons[1:], FORMATS):
+    column.download_button(fmt.upper(), export_bytes(spec, fmt, dialect=dialect),
+                           file_name=f"{stem}{EXTENSIONS[fmt]}", key=f"fairness_download_{fmt}")
+st.download_button("Whole front (JSON)", front.to_json(), file_name=f"{dataset}_front.json",
+                   mime="application/json", key="fairness_download_front")

@@ -1,0 +1,158 @@
+"""The `scorecard fairness` command: per-characteristic fairness tests and the Pareto front.
+
+`scorecard.cli` calls `register(app)`; the heavy imports happen inside the command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from scorecard.exceptions import InputError
+
+
+def _parse_bands(items: list[str]) -> dict[str, list[float]]:
+    bands: dict[str, list[float]] = {}
+    for item in items:
+        column, sep, values = item.partition("=")
+        if not sep or not column or not values:
+            raise InputError(f"--bands expects COL=EDGE,EDGE,..., got {item!r}.")
+        try:
+            bands[column] = [float(v) for v in values.split(",")]
+        except ValueError:
+            raise InputError(f"--bands {item!r}: the edges must be numbers.") from None
+    return bands
+
+
+def _parse_groups(items: list[str]) -> dict[str, dict[str, str]]:
+    groups: dict[str, dict[str, str]] = {}
+    for item in items:
+        column, sep, rest = item.partition(":")
+        value, sep2, name = rest.partition("=")
+        if not (sep and sep2 and column and value and name):
+            raise InputError(f"--group expects COL:VALUE=GROUP, got {item!r}.")
+        groups.setdefault(column, {})[value] = name
+    return groups
+
+
+def _parse_granularities(text: str) -> list[int | None]:
+    out: list[int | None] = []
+    for part in text.split(","):
+        part = part.strip()
+        if part in ("optimal", "none", "None"):
+            out.append(None)
+            continue
+        try:
+            out.append(int(part))
+        except ValueError:
+            raise InputError(f"--granularities: {part!r} is not an integer or 'optimal'.") from None
+    return out
+
+
+def fairness(
+    data: Annotated[Path, typer.Argument(help="CSV or parquet file, one row per application.")],
+    target: Annotated[str, typer.Option(help="Binary target column.")],
+    protected: Annotated[list[str], typer.Option(help="Protected attribute column (repeatable; "
+                                                 "the first is budgeted by the MIP).")],
+    out: Annotated[Optional[Path], typer.Option(help="Where to write the front (JSON).")] = None,
+    report: Annotated[bool, typer.Option("--report", help="Print the per-characteristic table "
+                                         "with tests and the front's table.")] = False,
+    reference_group: Annotated[Optional[str], typer.Option(
+        help="Reference group of the first protected attribute (default: its largest group).")] = None,
+    bad_value: Annotated[Optional[str], typer.Option(help="Target value meaning bad.")] = None,
+    holdout: Annotated[float, typer.Option(help="Share of rows held out for evaluation.")] = 0.3,
+    seed: Annotated[int, typer.Option(help="Seed of the hold-out split.")] = 0,
+    eps_grid: Annotated[int, typer.Option(help="Number of fairness budgets along the front.")] = 20,
+    confidence: Annotated[float, typer.Option(
+        help="Budget IV_fair + z*SE with z = Phi^-1(confidence); 0.5 gives the nominal front. "
+             "Also the level of the intervals.")] = 0.95,
+    cutoff_rate: Annotated[float, typer.Option(help="Approval rate that sets the cut-off.")] = 0.7,
+    cutoff: Annotated[Optional[float], typer.Option(help="Cut-off score (overrides "
+                                                   "--cutoff-rate).")] = None,
+    eps: Annotated[float, typer.Option(help="Budget of the per-characteristic compliance "
+                                       "test.")] = 0.02,
+    exclude: Annotated[list[str], typer.Option(help="Column that is not a characteristic "
+                                               "(repeatable).")] = [],
+    special: Annotated[list[str], typer.Option(help="Special value COL=VALUE (repeatable).")] = [],
+    bands: Annotated[list[str], typer.Option(help="Band edges of a continuous protected "
+                                             "attribute, COL=E1,E2,... (default: quartiles).")] = [],
+    group: Annotated[list[str], typer.Option(help="Map a protected value to a group, "
+                                             "COL:VALUE=GROUP (repeatable).")] = [],
+    include_protected: Annotated[bool, typer.Option(
+        "--include-protected", help="Let protected attributes be model inputs too.")] = False,
+    granularities: Annotated[str, typer.Option(help="max_n_bins of the candidate binnings, "
+                                               "comma-separated; 'optimal' = unconstrained.")]
+    = "2,3,4,5,6,optimal",
+    corr_threshold: Annotated[float, typer.Option(help="At most one of each pair with |Spearman| "
+                                                  "above this (1 = no limit).")] = 0.8,
+    min_characteristics: Annotated[Optional[int], typer.Option(help="Fewest characteristics.")] = None,
+    max_characteristics: Annotated[Optional[int], typer.Option(help="Most characteristics.")] = None,
+    must_include: Annotated[list[str], typer.Option(help="Characteristic every point uses.")] = [],
+    must_exclude: Annotated[list[str], typer.Option(help="Characteristic no point uses.")] = [],
+    solver: Annotated[str, typer.Option(help="cbc (bundled) or highs (needs highspy).")] = "cbc",
+    time_limit: Annotated[Optional[float], typer.Option(help="Seconds per MIP.")] = None,
+    score_level: Annotated[bool, typer.Option(help="Also trace the score-level front "
+                                              "(penalised, sign-constrained LR).")] = True,
+) -> None:
+    """Fairness of every characteristic (IV between protected groups, with SE and the test
+    "below budget") and the accuracy-disparity Pareto front of scorecards (MIP over
+    characteristics and bin granularities; plus the score-level method)."""
+    from scorecard.cli_common import parse_specials
+    from scorecard.fairness.front import fairness_front
+    from scorecard.fairness.penalized import DEFAULT_PENALTIES
+    from scorecard.io import read_table
+
+    if out is None and not report:
+        raise InputError("nothing to do: give --out front.json, --report, or both.")
+    frame = read_table(data)
+    front = fairness_front(
+        frame, target, protected, bad_value=bad_value, reference_group=reference_group,
+        bands=_parse_bands(bands), groups=_parse_groups(group),
+        include_protected=include_protected, exclude=exclude,
+        special_values=parse_specials(special) or None, holdout=holdout, seed=seed,
+        eps_grid=eps_grid, confidence=confidence, level=confidence, cutoff=cutoff,
+        cutoff_rate=cutoff_rate, compliance_eps=eps,
+        granularities=_parse_granularities(granularities),
+        corr_threshold=None if corr_threshold >= 1 else corr_threshold,
+        min_characteristics=min_characteristics, max_characteristics=max_characteristics,
+        must_include=must_include, must_exclude=must_exclude, solver=solver,
+        time_limit=time_limit, penalties=DEFAULT_PENALTIES if score_level else None,
+    )
+    if report:
+        _print_report(front)
+    for item in front.infeasible:
+        typer.echo(f"note: budget {item['epsilon']}: {item['reason']}", err=True)
+    if out is not None:
+        front.save(out)
+        typer.echo(f"wrote {out} ({len(front.points)} points; `scorecard export {out} --point K`)",
+                   err=True)
+
+
+def _print_report(front) -> None:
+    meta = front.meta
+    primary = meta["primary"]
+    typer.echo(f"{meta['n_train']} training rows, {meta['n_holdout']} hold-out rows; "
+               f"protected: {', '.join(a['name'] for a in meta['protected'])} "
+               f"(budgeted: {primary['name']}, reference group {primary['reference']!r}); "
+               f"z = {meta['z']:.3f}")
+    table = front.characteristics.copy()
+    table["ci"] = [f"[{lo:.4f}, {hi:.4f}]" for lo, hi in
+                   zip(table.iv_fair_ci_low, table.iv_fair_ci_high)]
+    shown = table[["characteristic", "attribute", "iv_perf", "iv_perf_se", "worst_group",
+                   "iv_fair", "iv_fair_se", "ci", "compliance_p_value", "compliant"]]
+    typer.echo(f"\nper characteristic on hold-out rows (IV_fair: worst group vs reference; "
+               f"compliant: H0 IV_fair >= {meta['compliance_eps']:g} rejected at "
+               f"{1 - meta['level']:.0%}):")
+    typer.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    points = front.table()
+    typer.echo(f"\nfront ({meta['fair_axis']}; AIR: {meta['air_method']}):")
+    typer.echo(points.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the fairness command to the CLI app."""
+    from scorecard.cli_common import friendly_errors
+
+    app.command("fairness")(friendly_errors(fairness))

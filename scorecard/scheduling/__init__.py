@@ -1,0 +1,1 @@
+"""Scheduled, idempotent drift-report runs: cron triggers, the runner, alerts, the scheduler."""
