@@ -141,32 +141,12 @@ def score(
     score_column: Annotated[str, typer.Option(help="Name of the added score column.")] = "score",
     point: Annotated[Optional[int], typer.Option(help=POINT_HELP)] = None,
 ) -> None:
-<<<<<<< HEAD
-    """Score every row: the input columns plus `score` and reason_1 .. reason_k.
-
-    Parquet to parquet streams in batches of rows, so the file may be larger than memory.
-    """
-    from scorecard.io import read_table
-    from scorecard.model.spec import load_spec, score_frame
-
-    if reason_codes < 0:
-        raise InputError(f"--reason-codes {reason_codes} must be >= 0.")
-    spec = load_spec(model)
-    if _streams(data, out):
-        return _score_streaming(spec, data, out, reason_codes)
-    frame = read_table(data)
-    scored = score_frame(spec, frame, reason_codes=reason_codes)
-    clash = [col for col in scored.columns if col in frame.columns]
-    if clash:
-        typer.echo(f"warning: replacing existing column(s) {', '.join(clash)}", err=True)
-    result = frame.drop(columns=clash).join(scored)
-    _write_table(result, out)
-=======
     """Score every row: the input columns (as written) plus the score and reason_1 .. reason_k.
 
     A CSV is read as text exactly as written and parsed as the spec says (numeric
     characteristics as numbers; categorical ones compared as written, "07" is not "7"), so a row
-    scores the same in any file; the output repeats every input value unchanged.
+    scores the same in any file; the output repeats every input value unchanged. Parquet to
+    parquet streams in batches of rows (`scorecard.streaming`): the file may exceed memory.
     """
     from scorecard.export.names import output_columns
     from scorecard.io import read_for_scoring, write_table
@@ -174,13 +154,14 @@ def score(
 
     spec = _load_model(model, point)
     reason_codes = _check_reason_codes(spec, reason_codes)
+    if _streams(data, out):
+        return _score_streaming(spec, data, out, reason_codes, score_column)
     names = [ch["name"] for ch in spec["characteristics"]]
     rows, view = read_for_scoring(data, names)
     output_columns(rows.columns, score_column, reason_codes)
     scored = score_frame(spec, view, reason_codes=reason_codes)
     result = rows.join(scored.rename(columns={"score": score_column}))
     write_table(result, out)
->>>>>>> main
     s = scored["score"]
     echo(f"scored {len(result)} rows: score min {s.min()}, median {s.median():g}, "
           f"max {s.max()}; wrote {out}")
@@ -192,17 +173,16 @@ def _streams(data: Path, out: Path) -> bool:
     return is_parquet(data) and is_parquet(out)
 
 
-def _score_streaming(spec: Any, data: Path, out: Path, reason_codes: int) -> None:
+def _score_streaming(spec: Any, data: Path, out: Path, reason_codes: int,
+                     score_column: str) -> None:
     from scorecard.streaming import score_parquet
 
-    done = score_parquet(spec, data, out, reason_codes=reason_codes)
-    if done["replaced"]:
-        typer.echo(f"warning: replacing existing column(s) {', '.join(done['replaced'])}", err=True)
+    done = score_parquet(spec, data, out, reason_codes=reason_codes, score_column=score_column)
     if not done["n_rows"]:
-        typer.echo(f"scored 0 rows; wrote {out}")
+        echo(f"scored 0 rows; wrote {out}")
         return
-    typer.echo(f"scored {done['n_rows']} rows: score min {done['min']}, median "
-               f"{done['median']:g}, max {done['max']}; wrote {out}")
+    echo(f"scored {done['n_rows']} rows: score min {done['min']}, median {done['median']:g}, "
+         f"max {done['max']}; wrote {out}")
 
 
 def export(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from scorecard.exceptions import InputError
+from scorecard.export.names import output_columns
 from scorecard.io import write_atomic
 from scorecard.model.spec import score_frame
 
@@ -34,13 +35,15 @@ def score_parquet(
     out: str | Path,
     *,
     reason_codes: int = 0,
+    score_column: str = "score",
     batch_rows: int = BATCH_ROWS,
 ) -> dict[str, Any]:
     """Score every row of the parquet file `source` into the parquet file `out`, in batches.
 
-    The output holds the input columns (those named like an added column are replaced) plus
-    ``score`` and ``reason_1`` .. ``reason_k``. Returns n_rows, the replaced columns and the
-    score's min, median and max (exact: the integer scores' histogram is kept).
+    The output holds the input columns plus `score_column` and ``reason_1`` .. ``reason_k``
+    (an input column with one of those names is refused, as `export.names.output_columns`).
+    Returns n_rows and the score's min, median and max (exact: the integer scores' histogram
+    is kept).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -54,13 +57,12 @@ def score_parquet(
         reader = pq.ParquetFile(source)
     except Exception as exc:  # pyarrow's message names the problem; its traceback does not help
         raise InputError(f"cannot read {str(source)!r} as parquet: {exc}") from exc
-    added = ["score"] + [f"reason_{i}" for i in range(1, reason_codes + 1)]
-    kept = [f for f in reader.schema_arrow if f.name not in added]
-    clash = [f.name for f in reader.schema_arrow if f.name in added]
+    added = output_columns(reader.schema_arrow.names, score_column, reason_codes)
     schema = pa.schema(
-        kept + [pa.field("score", pa.int64())] + [pa.field(n, pa.string()) for n in added[1:]]
+        list(reader.schema_arrow) + [pa.field(score_column, pa.int64())]
+        + [pa.field(n, pa.string()) for n in added[1:]]
     )
-    summary: dict[str, Any] = {"n_rows": 0, "replaced": clash}
+    summary: dict[str, Any] = {"n_rows": 0}
     histogram: dict[int, int] = {}
 
     def write(tmp: Path) -> None:
@@ -68,7 +70,7 @@ def score_parquet(
             for batch in reader.iter_batches(batch_size=batch_rows):
                 frame = batch.to_pandas()
                 scored = score_frame(spec, frame, reason_codes=reason_codes)
-                result = frame.drop(columns=clash).join(scored)
+                result = frame.join(scored.rename(columns={"score": score_column}))
                 writer.write_table(
                     pa.Table.from_pandas(result, schema=schema, preserve_index=False)
                 )

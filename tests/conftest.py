@@ -22,10 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-<<<<<<< HEAD
-
-=======
->>>>>>> main
 from hypothesis import settings
 
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -33,17 +29,6 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
-<<<<<<< HEAD
-@pytest.fixture(scope="module")
-def dask_client():
-    """A LocalCluster with 2 workers (threads, over TCP on 127.0.0.1) and its Client."""
-    distributed = pytest.importorskip("distributed", reason="install the dask extra (dev has it)")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
-        dashboard_address=None,
-    ) as cluster, distributed.Client(cluster) as client:
-        yield client
-=======
 # ----------------------------------------------------------------------------------------------
 # PostgreSQL server (shared: export, storage and scheduling tests)
 # ----------------------------------------------------------------------------------------------
@@ -157,4 +142,14 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return request.getfixturevalue("postgres_url")
->>>>>>> main
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A LocalCluster with 2 workers (threads, over TCP on 127.0.0.1) and its Client."""
+    distributed = pytest.importorskip("distributed", reason="install the dask extra (dev has it)")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster, distributed.Client(cluster) as client:
+        yield client

@@ -16,24 +16,29 @@ from scorecard.streaming import score_parquet
 
 def test_batches_score_exactly_as_in_memory(spec, later, tmp_path):
     source, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
-    frame = later.assign(score=-1)  # an input column named like an output is replaced
+    frame = later.assign(score=-1)  # an input column named like an output is refused
     frame.to_parquet(source, index=False, row_group_size=700)
-    done = score_parquet(spec, source, out, reason_codes=2, batch_rows=1_000)
-    expected = frame.drop(columns="score").join(score_frame(spec, later, reason_codes=2))
+    with pytest.raises(InputError, match="'score'"):
+        score_parquet(spec, source, out, reason_codes=2)
+    assert not out.exists()
+    done = score_parquet(spec, source, out, reason_codes=2, score_column="points",
+                         batch_rows=1_000)
+    expected = frame.join(
+        score_frame(spec, later, reason_codes=2).rename(columns={"score": "points"})
+    )
     written = pd.read_parquet(out)
-    assert done["n_rows"] == len(later) == len(written) and done["replaced"] == ["score"]
+    assert done["n_rows"] == len(later) == len(written)
     assert list(written.columns) == list(expected.columns)
-    np.testing.assert_array_equal(written["score"], expected["score"])
+    np.testing.assert_array_equal(written["points"], expected["points"])
     for k in (1, 2):
         def text(column: pd.Series) -> list:
             return [None if pd.isna(v) else v for v in column]
 
         assert text(written[f"reason_{k}"]) == text(expected[f"reason_{k}"])
     pd.testing.assert_frame_equal(
-        written.drop(columns=["score", "reason_1", "reason_2"]),
-        pd.read_parquet(source).drop(columns="score"),
+        written.drop(columns=["points", "reason_1", "reason_2"]), pd.read_parquet(source),
     )
-    s = expected["score"]
+    s = expected["points"]
     assert (done["min"], done["median"], done["max"]) == (s.min(), s.median(), s.max())
     assert pq.ParquetFile(out).metadata.num_row_groups >= len(later) // 1_000
 
