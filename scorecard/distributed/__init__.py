@@ -34,8 +34,8 @@ def same_partitions(frame: object, other: object, what: str) -> None:
         return
     if not is_dask(other):
         raise InputError(
-            f"X is a Dask DataFrame, so {what} must be a Dask Series with the same partitions "
-            f"(e.g. ddf[{what!r}] or ddf['bad']); got {type(other).__name__}."
+            f"X is a Dask DataFrame, so {what} must be a Dask Series partitioned like it (a "
+            f"column of the same Dask DataFrame, e.g. ddf['bad']); got {type(other).__name__}."
         )
     if other.npartitions != frame.npartitions:  # type: ignore[attr-defined]
         raise InputError(
