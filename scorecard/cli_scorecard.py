@@ -145,7 +145,8 @@ def score(
 
     A CSV is read as text exactly as written and parsed as the spec says (numeric
     characteristics as numbers; categorical ones compared as written, "07" is not "7"), so a row
-    scores the same in any file; the output repeats every input value unchanged.
+    scores the same in any file; the output repeats every input value unchanged. Parquet to
+    parquet streams in batches of rows (`scorecard.streaming`): the file may exceed memory.
     """
     from scorecard.export.names import output_columns
     from scorecard.io import read_for_scoring, write_table
@@ -153,6 +154,8 @@ def score(
 
     spec = _load_model(model, point)
     reason_codes = _check_reason_codes(spec, reason_codes)
+    if _streams(data, out):
+        return _score_streaming(spec, data, out, reason_codes, score_column)
     names = [ch["name"] for ch in spec["characteristics"]]
     rows, view = read_for_scoring(data, names)
     output_columns(rows.columns, score_column, reason_codes)
@@ -162,6 +165,24 @@ def score(
     s = scored["score"]
     echo(f"scored {len(result)} rows: score min {s.min()}, median {s.median():g}, "
           f"max {s.max()}; wrote {out}")
+
+
+def _streams(data: Path, out: Path) -> bool:
+    from scorecard.streaming import is_parquet
+
+    return is_parquet(data) and is_parquet(out)
+
+
+def _score_streaming(spec: Any, data: Path, out: Path, reason_codes: int,
+                     score_column: str) -> None:
+    from scorecard.streaming import score_parquet
+
+    done = score_parquet(spec, data, out, reason_codes=reason_codes, score_column=score_column)
+    if not done["n_rows"]:
+        echo(f"scored 0 rows; wrote {out}")
+        return
+    echo(f"scored {done['n_rows']} rows: score min {done['min']}, median {done['median']:g}, "
+         f"max {done['max']}; wrote {out}")
 
 
 def export(

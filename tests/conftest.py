@@ -142,3 +142,14 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    """A LocalCluster with 2 workers (threads, over TCP on 127.0.0.1) and its Client."""
+    distributed = pytest.importorskip("distributed", reason="install the dask extra (dev has it)")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster, distributed.Client(cluster) as client:
+        yield client

@@ -48,6 +48,7 @@ from scorecard.binning._selection import (
 from scorecard.binning._transform import check_metric, transform_frame
 from scorecard.binning.binner import OptimalBinner
 from scorecard.binning.cardinality import text_column_notes
+from scorecard.distributed import is_dask
 from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError, SpecError
 from scorecard.options import CATEGORICAL, NUMERIC
@@ -195,10 +196,18 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------ fit
 
     def fit(self, X: object, y: object, sample_weight: object = None) -> BinningProcess:
-        """Bin every characteristic of X against the binary target y (1 = bad) and select."""
+        """Bin every characteristic of X against the binary target y (1 = bad) and select.
+
+        X may be a Dask DataFrame (y, sample_weight: Dask Series partitioned like it): counts are
+        then summed over partitions (`scorecard.binning._dask`; ``pip install scorecard[dask]``).
+        """
         self._validate_params()
         if self.n_jobs == 0:
             raise InputError("n_jobs=0 must be None or a non-zero integer.")
+        if is_dask(X):
+            from scorecard.binning._dask import fit_process
+
+            return fit_process(self, X, y, sample_weight)
         frame, names, named = input_frame(X)
         n_rows = len(frame)
         require_features(names, n_rows)
@@ -226,7 +235,17 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
                 )
             if categorical:
                 binners.update(self._fit_categorical(frame, categorical, params, label, weights))
+        return self._set_fitted(names, named, columns, binners, criteria, limit)
 
+    def _set_fitted(
+        self,
+        names: Sequence[str],
+        named: bool,
+        columns: Sequence[str],
+        binners: Mapping[str, OptimalBinner],
+        criteria: Mapping[str, Mapping[str, float]],
+        limit: int | None,
+    ) -> BinningProcess:
         self.n_features_in_ = len(names)
         if named:
             self.feature_names_in_ = np.asarray(names, dtype=object)
@@ -258,6 +277,18 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         edges, counts = numeric_prebin_counts(
             matrix, specials, [params[c] for c in columns], label, weights, n_jobs=n_threads
         )
+        return self._numeric_binners(columns, params, edges, counts, specials, n_threads)
+
+    def _numeric_binners(
+        self,
+        columns: Sequence[str],
+        params: Mapping[str, Mapping[str, Any]],
+        edges: Sequence[np.ndarray],
+        counts: Sequence[np.ndarray],
+        specials: Sequence[Sequence[float]],
+        n_threads: int,
+    ) -> dict[str, OptimalBinner]:
+        """The exact merge of every numeric column from its pre-bin edges and count table."""
 
         def finish(j: int) -> OptimalBinner:
             p = params[columns[j]]
@@ -291,6 +322,16 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
             for note in text_column_notes(frame[c], c):
                 warnings.warn(note, BinningWarning, stacklevel=3)
         categories, counts = categorical_counts(frame, columns, label, weights)
+        return self._categorical_binners(columns, params, categories, counts)
+
+    def _categorical_binners(
+        self,
+        columns: Sequence[str],
+        params: Mapping[str, Mapping[str, Any]],
+        categories: Sequence[tuple[str, ...]],
+        counts: Sequence[np.ndarray],
+    ) -> dict[str, OptimalBinner]:
+        """The merge of every categorical column from its sorted categories and count table."""
         binners = {}
         for j, c in enumerate(columns):
             table = categorical_table(params[c], c, categories[j], counts[j])
@@ -361,11 +402,16 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         """Selected characteristics as WoE (float64), bin index (int64) or bin label (object).
 
         Columns are found by name in a DataFrame (extra columns are ignored) and by position in
-        an array. Empty bins give WoE 0; unseen categories follow each binner's `unseen` policy
+        an array. A Dask DataFrame gives a lazy Dask DataFrame of the selected columns (each
+        partition mapped as in memory; ``unseen_counts_`` is then not updated). Empty bins give WoE 0; unseen categories follow each binner's `unseen` policy
         and their rows are counted in ``unseen_counts_``.
         """
         self._check_fitted()
         check_metric(metric)
+        if is_dask(X):
+            from scorecard.binning._dask import transform_process
+
+            return transform_process(self, X, metric)
         if isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns):
             frame = X
             require_columns(frame, self.selected_, what="column")

@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from scorecard import stats
+from scorecard.distributed import is_dask
 from scorecard.exceptions import InputError
 from scorecard.model.spec import compute_integrity
 from scorecard.monitoring.bands import band_counts, band_labels, check_edges, score_band_edges
@@ -425,6 +426,14 @@ def report_from_counts(
     return DriftReport(data, _copy=False)
 
 
+def _sample_counts(frozen: FrozenBins, sample: object, what: str) -> SampleCounts:
+    if is_dask(sample):
+        from scorecard.monitoring._dask import dask_sample_counts
+
+        return dask_sample_counts(frozen, sample, what)
+    return SampleCounts.of_frame(frozen, sample, what)
+
+
 def drift_report(
     spec: Mapping[str, Any],
     reference: pd.DataFrame,
@@ -441,9 +450,10 @@ def drift_report(
     (`DriftThresholds` or a dict); ``score_edges`` to fix the score bands (default: the
     reference's score deciles; a monitor stores and reuses them); ``period``, a label stored in
     the report. A current sample with the spec's target column (no missing values) gets the
-    target part as well.
+    target part as well. Either sample may be a Dask DataFrame: its partitions are counted where
+    they live and the counts summed (``pip install scorecard[dask]``), with the same result.
     """
     frozen = FrozenBins(spec)
-    ref = SampleCounts.of_frame(frozen, reference, "reference")
-    cur = SampleCounts.of_frame(frozen, current, "current")
+    ref = _sample_counts(frozen, reference, "reference")
+    cur = _sample_counts(frozen, current, "current")
     return report_from_counts(frozen, ref, cur, reference_mode=reference_mode, **options)
