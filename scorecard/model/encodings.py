@@ -97,7 +97,7 @@ def fit_woe_lr(layouts: Sequence[BinLayout], bins: np.ndarray, label: np.ndarray
                sign_constrained: bool = True) -> EncodingFit:
     """Logistic regression on each characteristic's bin WoE; contribution = coef * WoE.
 
-    sign_constrained: every coefficient <= 0 (L-BFGS-B with bounds); False: scikit-learn's
+    sign_constrained: every coefficient <= 0 (projected Newton with bounds); False: scikit-learn's
     unconstrained fit, warning about positive coefficients.
     """
     woe_values, woe = woe_columns(layouts, bins)
@@ -120,7 +120,7 @@ def fit_woe_lr(layouts: Sequence[BinLayout], bins: np.ndarray, label: np.ndarray
         )
     info = _lr_info(estimator, C)
     if sign_constrained:
-        info.update(type="BoundedLogisticRegression", solver="L-BFGS-B (scipy)",
+        info.update(type="BoundedLogisticRegression", solver="projected Newton",
                     bounds="every coefficient <= 0",
                     at_bound=[lay.name for c, lay in enumerate(layouts)
                               if estimator.at_bound_[c]])

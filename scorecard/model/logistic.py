@@ -8,10 +8,14 @@ as scikit-learn's L2-penalised LogisticRegression,
 
     sum_i w_i * logloss_i(beta, b) + ||beta||^2 / (2 C)        (intercept b not penalised)
 
-subject to lower <= beta_j <= upper, with L-BFGS-B (scipy). Where no bound is active the
-solution is scikit-learn's; where one is, it satisfies the KKT conditions (gradient >= 0 at a
-lower bound, <= 0 at an upper bound, 0 in between). The objective is divided by sum(w) for
-conditioning, which does not move the minimiser.
+subject to lower <= beta_j <= upper, by a projected Newton method (Bertsekas 1982): each step
+solves the Newton system on the coefficients not held at a bound and projects onto the box,
+with an Armijo search along the projection arc. With a few dozen coefficients it converges in
+about ten passes over the rows (L-BFGS-B took ~150 on a million-row scorecard); should it not
+converge, L-BFGS-B (scipy) finishes from where it stopped. Where no bound is active the solution
+is scikit-learn's; where one is, it satisfies the KKT conditions (gradient >= 0 at a lower bound,
+<= 0 at an upper bound, 0 in between). The objective is divided by sum(w) for conditioning,
+which does not move the minimiser.
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ import math
 import numbers
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from threadpoolctl import threadpool_limits
 
 from scorecard._validation import check_weights
 from scorecard.exceptions import InputError, NotFittedError
@@ -34,6 +38,9 @@ SIGNS = ("negative", "positive", None)
 
 GTOL = 1e-10
 FTOL = 1e-15
+NEWTON_MAX_ITER = 50
+CHUNK_ROWS = 65_536
+WARM_ROWS = 100_000
 
 
 def log_likelihood(X: np.ndarray, y: np.ndarray, coef: np.ndarray, intercept: float,
@@ -73,6 +80,123 @@ def _check_bounds(bounds: object, sign: object, p: int) -> np.ndarray:
     return out
 
 
+class _Problem:
+    """The scaled objective scale * sum_i w_i logloss_i + ridge * ||beta||^2 / 2 over
+    theta = (beta, intercept), evaluated over row chunks (bounded temporary memory)."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, scale: float,
+                 ridge: float) -> None:
+        self.X, self.y, self.w, self.scale, self.ridge = X, y, w, scale, ridge
+        self.p = X.shape[1]
+
+    def _chunks(self):
+        n = self.X.shape[0]
+        for lo in range(0, n, CHUNK_ROWS):
+            hi = min(n, lo + CHUNK_ROWS)
+            yield self.X[lo:hi], self.y[lo:hi], self.w[lo:hi]
+
+    def value(self, theta: np.ndarray) -> float:
+        beta, b = theta[:self.p], theta[self.p]
+        total = 0.0
+        for X, y, w in self._chunks():
+            z = X @ beta + b
+            total += w @ (np.logaddexp(0.0, z) - y * z)
+        return self.scale * total + 0.5 * self.ridge * (beta @ beta)
+
+    def value_grad(self, theta: np.ndarray, hessian: bool = False):
+        """(value, gradient) or, with `hessian`, (value, gradient, Hessian)."""
+        p = self.p
+        beta, b = theta[:p], theta[p]
+        total = 0.0
+        grad = np.zeros(p + 1)
+        hess = np.zeros((p + 1, p + 1)) if hessian else None
+        for X, y, w in self._chunks():
+            z = X @ beta + b
+            total += w @ (np.logaddexp(0.0, z) - y * z)
+            prob = expit(z)
+            residual = w * (prob - y)
+            grad[:p] += X.T @ residual
+            grad[p] += residual.sum()
+            if hessian:
+                h = w * prob * (1.0 - prob)
+                weighted = X * h[:, None]
+                hess[:p, :p] += X.T @ weighted
+                hess[:p, p] += weighted.sum(axis=0)
+                hess[p, p] += h.sum()
+        value = self.scale * total + 0.5 * self.ridge * (beta @ beta)
+        grad *= self.scale
+        grad[:p] += self.ridge * beta
+        if not hessian:
+            return value, grad
+        hess *= self.scale
+        hess[p, :p] = hess[:p, p]
+        hess[np.arange(p), np.arange(p)] += self.ridge
+        return value, grad, hess
+
+
+def _box(limits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of theta (the intercept is free)."""
+    return np.append(limits[:, 0], -np.inf), np.append(limits[:, 1], np.inf)
+
+
+def _projected_gradient(theta: np.ndarray, grad: np.ndarray, lower: np.ndarray,
+                        upper: np.ndarray) -> np.ndarray:
+    return theta - np.clip(theta - grad, lower, upper)
+
+
+def _projected_newton(problem: _Problem, start: np.ndarray, limits: np.ndarray,
+                      max_iter: int) -> tuple[np.ndarray, int, bool]:
+    """Bertsekas' projected Newton method on the box; (theta, iterations, converged)."""
+    lower, upper = _box(limits)
+    theta = np.clip(start, lower, upper)
+    near = False  # near the optimum: the next gradient is likely small enough, skip the Hessian
+    for iteration in range(1, min(max_iter, NEWTON_MAX_ITER) + 1):
+        value, grad, *hess = problem.value_grad(theta, hessian=not near)
+        pg = _projected_gradient(theta, grad, lower, upper)
+        if np.max(np.abs(pg)) < GTOL:
+            return theta, iteration - 1, True
+        hess = hess[0] if hess else problem.value_grad(theta, hessian=True)[2]
+        near = np.max(np.abs(pg)) < 1e-6
+        # Held: at (or within eps of) a bound with the gradient pushing outwards.
+        eps = min(1e-6, float(np.linalg.norm(pg)))
+        held = ((theta <= lower + eps) & (grad > 0)) | ((theta >= upper - eps) & (grad < 0))
+        free = ~held
+        step = np.zeros_like(theta)
+        try:
+            step[free] = -np.linalg.solve(hess[np.ix_(free, free)], grad[free])
+        except np.linalg.LinAlgError:
+            return theta, iteration, False
+        step[held] = -grad[held]
+        t = 1.0
+        while True:
+            trial = np.clip(theta + t * step, lower, upper)
+            change = trial - theta
+            target = value + 1e-4 * (grad @ change)
+            if problem.value(trial) <= target or t < 1e-10:
+                break
+            t *= 0.5
+        if t < 1e-10:
+            return theta, iteration, False
+        if np.max(np.abs(change)) == 0.0:
+            return theta, iteration, np.max(np.abs(pg)) < 1e-8
+        theta = trial
+    value, grad = problem.value_grad(theta)
+    return theta, min(max_iter, NEWTON_MAX_ITER), bool(
+        np.max(np.abs(_projected_gradient(theta, grad, lower, upper))) < GTOL)
+
+
+def _lbfgsb(problem: _Problem, start: np.ndarray, limits: np.ndarray,
+            max_iter: int) -> tuple[np.ndarray, int, bool]:
+    """L-BFGS-B (scipy) from `start`: the fallback when Newton does not converge."""
+    from scipy.optimize import minimize
+
+    box = [(None if math.isinf(lo) else lo, None if math.isinf(hi) else hi)
+           for lo, hi in limits] + [(None, None)]
+    result = minimize(problem.value_grad, start, jac=True, method="L-BFGS-B", bounds=box,
+                      options={"maxiter": max_iter, "gtol": GTOL, "ftol": FTOL, "maxcor": 30})
+    return result.x, int(result.nit), bool(result.success)
+
+
 class BoundedLogisticRegression(ClassifierMixin, BaseEstimator):
     """L2-penalised logistic regression of a 0/1 target with bounds on the coefficients.
 
@@ -83,13 +207,13 @@ class BoundedLogisticRegression(ClassifierMixin, BaseEstimator):
         "positive" or None (no sign constraint).
     bounds : optional (n_features, 2) array [lower, upper] per coefficient, intersected with
         `sign`.
-    max_iter : L-BFGS-B iteration limit.
+    max_iter : iteration limit of the L-BFGS-B fallback (Newton stops after 50 steps).
 
     Attributes
     ----------
     coef_ : (1, n_features), intercept_ : (1,), classes_ : [0, 1], n_iter_ : (1,).
     at_bound_ : boolean mask of coefficients held at a bound (the constraint is active).
-    converged_ : whether L-BFGS-B met its tolerance. n_features_in_.
+    converged_ : whether the solver met its tolerance. n_features_in_.
     """
 
     def __init__(self, C: float = 1.0, sign: str | None = "negative", bounds=None,
@@ -114,7 +238,8 @@ class BoundedLogisticRegression(ClassifierMixin, BaseEstimator):
             raise InputError(f"max_iter={self.max_iter!r} must be an integer >= 1.")
 
     def fit(self, X: object, y: object, sample_weight: object = None):
-        """Fit by L-BFGS-B; y must hold 0 and 1 (1 = the modelled event, e.g. bad)."""
+        """Fit by projected Newton (L-BFGS-B should that fail); y must hold 0 and 1 (1 = the
+        modelled event, e.g. bad)."""
         self._check_params()
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2:
@@ -134,39 +259,36 @@ class BoundedLogisticRegression(ClassifierMixin, BaseEstimator):
         total = w.sum()
         if total <= 0:
             raise InputError("sample_weight sums to 0; at least one row must carry weight.")
-        scale = 1.0 / total
-        ridge = 1.0 / (float(self.C) * total)
-
-        def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
-            beta, b = theta[:p], theta[p]
-            z = X @ beta + b
-            loss = -(y * log_expit(z) + (1.0 - y) * log_expit(-z))
-            residual = w * (expit(z) - y)
-            value = scale * (w @ loss) + 0.5 * ridge * (beta @ beta)
-            grad = np.empty(p + 1)
-            grad[:p] = scale * (X.T @ residual) + ridge * beta
-            grad[p] = scale * residual.sum()
-            return value, grad
-
+        problem = _Problem(X, y, w, 1.0 / total, 1.0 / (float(self.C) * total))
         start = np.zeros(p + 1)
         start[:p] = np.clip(0.0, limits[:, 0], limits[:, 1])
         rate = float(np.clip((w @ y) / total, 1e-12, 1 - 1e-12))
         start[p] = math.log(rate / (1.0 - rate))
-        box = [(None if math.isinf(lo) else lo, None if math.isinf(hi) else hi)
-               for lo, hi in limits] + [(None, None)]
-        result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=box,
-                          options={"maxiter": int(self.max_iter), "gtol": GTOL, "ftol": FTOL,
-                                   "maxcor": 30})
-        theta = result.x
-        beta = np.clip(theta[:p], limits[:, 0], limits[:, 1])
-        _, grad = objective(np.append(beta, theta[p]))
+        # One BLAS thread: the products are small (rows in chunks) and a threaded BLAS on a
+        # busy machine spins, 50x slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            if n > 2 * WARM_ROWS:  # start from the fit on every k-th row: fewer full passes
+                k = n // WARM_ROWS
+                sub_total = w[::k].sum()
+                if sub_total > 0 and np.unique(y[::k]).size == 2:
+                    sub = _Problem(np.ascontiguousarray(X[::k]), y[::k], w[::k],
+                                   1.0 / sub_total,
+                                   1.0 / (float(self.C) * sub_total))
+                    start = _projected_newton(sub, start, limits, int(self.max_iter))[0]
+            theta, n_iter, success = _projected_newton(problem, start, limits,
+                                                       int(self.max_iter))
+            if not success:
+                theta, more, success = _lbfgsb(problem, theta, limits, int(self.max_iter))
+                n_iter += more
+            beta = np.clip(theta[:p], limits[:, 0], limits[:, 1])
+            _, grad = problem.value_grad(np.append(beta, theta[p]))
         self.coef_ = beta[None, :]
         self.intercept_ = np.array([theta[p]])
         self.classes_ = np.array([0, 1])
-        self.n_iter_ = np.array([int(result.nit)], dtype=np.int32)
+        self.n_iter_ = np.array([n_iter], dtype=np.int32)
         self.at_bound_ = (beta <= limits[:, 0]) | (beta >= limits[:, 1])
         free_grad = np.where(self.at_bound_, 0.0, grad[:p])
-        self.converged_ = bool(result.success) or float(
+        self.converged_ = success or float(
             np.max(np.abs(np.append(free_grad, grad[p])))) < 1e-6
         self.n_features_in_ = p
         return self

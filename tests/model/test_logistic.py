@@ -115,3 +115,15 @@ def test_bad_input_gets_clear_errors():
         BoundedLogisticRegression().fit(X, y, sample_weight=np.zeros(len(y)))
     with pytest.raises(NotFittedError):
         BoundedLogisticRegression().predict(X)
+
+
+def test_large_sample_warm_start_matches_sklearn_and_kkt():
+    # Above 2 * WARM_ROWS rows, Newton starts from the fit on every k-th row.
+    X, y = _data(n=220_000, p=4, seed=11, coef=[-1.0, 0.6, -0.3, -0.1])
+    fit = BoundedLogisticRegression(C=1.0).fit(X, y)
+    assert fit.converged_ and fit.at_bound_[1] and fit.n_iter_[0] <= 10
+    free = ~fit.at_bound_
+    ref = LogisticRegression(C=1.0, tol=1e-12, max_iter=10000).fit(X[:, free], y)
+    np.testing.assert_allclose(fit.coef_[0, free], ref.coef_[0], rtol=1e-5, atol=1e-7)
+    g, g0 = _gradient(X, y, np.ones(len(y)), fit.coef_[0], fit.intercept_[0], 1.0)
+    assert abs(g0) / len(y) < 1e-7 and g[1] / len(y) <= 1e-9
