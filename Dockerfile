@@ -22,6 +22,7 @@ RUN pip install -c constraints.txt -e . \
     && mkdir -p /var/lib/scorecard /tmp/numba_cache \
     && chown scorecard /var/lib/scorecard /tmp/numba_cache
 USER scorecard
+RUN python -m scorecard.warmup
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \

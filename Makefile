@@ -16,8 +16,10 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 # Installs pinned versions (constraints.txt) so users and CI get the same environment.
+# Then compiles every numba kernel into NUMBA_CACHE_DIR, so the first command is fast.
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m scorecard.warmup
 	touch $@
 
 $(VENV)/.installed-bench: $(VENV)/.installed

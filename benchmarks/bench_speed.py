@@ -1,9 +1,11 @@
 """The whole path on a credit table with text categoricals, ours vs optbinning, in one run.
 
-    python benchmarks/bench_speed.py [--rows 1000000 --repeat 3 --no-peers --memory-rows 0]
+    python benchmarks/bench_speed.py [--rows 1000000 --repeat 3 --no-peers --no-cli
+                                      --memory-rows 0]
 
 Data: benchmarks/tables.py `credit_table(rows)`: 21 numeric + 5 text categorical columns
-(5 to 200 levels, object dtype as read from CSV), about 3% missing, 15% bad rate.
+(5 to 200 levels, text as pandas reads it from CSV), about 3% missing, a special value (-999)
+in x0 declared to both sides, 15% bad rate. Also run by `make bench` (benchmarks/run.py).
 
 Steps (median of --repeat, warm: a 20,000-row run first; the load average is printed beside
 every figure, because the machine may be shared):
@@ -12,6 +14,8 @@ every figure, because the machine may be shared):
               codes; the training-data hash alone.
   optbinning  BinningProcess fit and transform(metric="woe"); Scorecard (LogisticRegression,
               pdo_odds scaling) fit and score (fit once: it takes long).
+  CLI         `scorecard fit` and `scorecard score --reason-codes 3` on the table as parquet,
+              timed end to end as fresh processes (import, read, work, write; numba cache warm).
 --memory-rows N (e.g. 10000000) also runs ours on N rows in a fresh process: fit and transform
 times and the peak resident memory above the loaded input (VmHWM after reset), against the
 input's own size.
@@ -24,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -32,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tables import credit_table  # noqa: E402
+from tables import SPECIAL_VALUES, credit_table  # noqa: E402
 
 WARM_ROWS = 20_000
 
@@ -56,11 +61,14 @@ def ours(frame, y, repeat: int) -> dict[str, float]:
     from scorecard.model.scorecard import Scorecard, training_data_sha256
 
     categorical = [c for c in frame.columns if c.startswith("c")]
-    warm = Scorecard(BinningProcess(categorical=categorical)).fit(frame.iloc[:WARM_ROWS],
-                                                                  y[:WARM_ROWS])
+
+    def binning():
+        return BinningProcess(categorical=categorical, special_values=SPECIAL_VALUES)
+
+    warm = Scorecard(binning()).fit(frame.iloc[:WARM_ROWS], y[:WARM_ROWS])
     warm.reason_codes(frame.iloc[:WARM_ROWS], 3)
     out = {}
-    s, load, process = _timed(lambda: BinningProcess(categorical=categorical).fit(frame, y), repeat)
+    s, load, process = _timed(lambda: binning().fit(frame, y), repeat)
     _line("ours BinningProcess fit", s, load)
     out["binning_fit"] = s
     s, load, _ = _timed(lambda: process.transform(frame), repeat)
@@ -72,7 +80,7 @@ def ours(frame, y, repeat: int) -> dict[str, float]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         s, load, card = _timed(
-            lambda: Scorecard(BinningProcess(categorical=categorical)).fit(frame, y), repeat)
+            lambda: Scorecard(binning()).fit(frame, y), repeat)
     _line("ours Scorecard fit (woe-lr, binning included)", s, load)
     out["scorecard_fit"] = s
     s, load, _ = _timed(lambda: card.score(frame), repeat)
@@ -90,19 +98,23 @@ def optbinning_side(frame, y, repeat: int) -> dict[str, float]:
 
     names = list(frame.columns)
     categorical = [c for c in names if c.startswith("c")]
+    specials = {c: {"special_codes": v} for c, v in SPECIAL_VALUES.items()}
+
+    def binning():
+        return BinningProcess(names, categorical_variables=categorical,
+                              binning_fit_params=specials)
+
     out = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        BinningProcess(names, categorical_variables=categorical).fit(frame.iloc[:5000], y[:5000])
-        s, load, process = _timed(
-            lambda: BinningProcess(names, categorical_variables=categorical).fit(frame, y), repeat)
+        binning().fit(frame.iloc[:5000], y[:5000])
+        s, load, process = _timed(lambda: binning().fit(frame, y), repeat)
         _line("optbinning BinningProcess fit", s, load)
         out["binning_fit"] = s
         s, load, _ = _timed(lambda: process.transform(frame, metric="woe"), repeat)
         _line("optbinning WoE transform", s, load)
         out["transform"] = s
-        card = Scorecard(BinningProcess(names, categorical_variables=categorical),
-                         LogisticRegression(max_iter=1000), scaling_method="pdo_odds",
+        card = Scorecard(binning(), LogisticRegression(max_iter=1000), scaling_method="pdo_odds",
                          scaling_method_params={"pdo": 20, "odds": 50, "scorecard_points": 600})
         s, load, card = _timed(lambda: card.fit(frame, y), 1)
         _line("optbinning Scorecard fit (once)", s, load)
@@ -110,6 +122,28 @@ def optbinning_side(frame, y, repeat: int) -> dict[str, float]:
         s, load, _ = _timed(lambda: card.score(frame), repeat)
         _line("optbinning score", s, load)
         out["score"] = s
+    return out
+
+
+def cli_side(frame, y) -> dict[str, float]:
+    """`scorecard fit` and `scorecard score` as fresh processes on the table as parquet."""
+    scorecard = Path(sys.executable).with_name("scorecard")
+    specials = [f"--special={c}={v:g}" for c, values in SPECIAL_VALUES.items() for v in values]
+    out = {}
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "applications.parquet"
+        frame.assign(target=y).to_parquet(data)
+        model, scored = Path(folder) / "model.json", Path(folder) / "scored.parquet"
+        steps = {
+            "cli_fit": [str(scorecard), "fit", str(data), "--target", "target", "--out",
+                        str(model), *specials],
+            "cli_score": [str(scorecard), "score", str(model), str(data), "--out", str(scored),
+                          "--reason-codes", "3"],
+        }
+        for key, command in steps.items():
+            s, load, _ = _timed(lambda: subprocess.run(command, check=True, capture_output=True), 1)
+            _line(f"CLI {' '.join(command[1:2])} (fresh process, end to end)", s, load)
+            out[key] = s
     return out
 
 
@@ -124,8 +158,8 @@ def memory_worker(rows: int) -> None:
 
     frame, y = credit_table(rows)
     categorical = [c for c in frame.columns if c.startswith("c")]
-    BinningProcess(categorical=categorical).fit(frame.iloc[:WARM_ROWS], y[:WARM_ROWS]) \
-        .transform(frame.iloc[:WARM_ROWS])
+    BinningProcess(categorical=categorical, special_values=SPECIAL_VALUES).fit(
+        frame.iloc[:WARM_ROWS], y[:WARM_ROWS]).transform(frame.iloc[:WARM_ROWS])
     input_mb = frame.memory_usage(deep=True).sum() / 2**20
     result = {"rows": rows, "input_mb": input_mb}
     for step in ("fit", "transform"):
@@ -134,7 +168,8 @@ def memory_worker(rows: int) -> None:
         base = _hwm_kb()
         start = time.perf_counter()
         if step == "fit":
-            process = BinningProcess(categorical=categorical).fit(frame, y)
+            process = BinningProcess(categorical=categorical,
+                                     special_values=SPECIAL_VALUES).fit(frame, y)
         else:
             process.transform(frame)
         result[f"{step}_s"] = time.perf_counter() - start
@@ -143,28 +178,22 @@ def memory_worker(rows: int) -> None:
     print(json.dumps(result))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-peers", action="store_true")
-    parser.add_argument("--memory-rows", type=int, default=0)
-    parser.add_argument("--memory-worker", type=int, default=0, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.memory_worker:
-        memory_worker(args.memory_worker)
-        return
-    frame, y = credit_table(args.rows)
-    print(f"{args.rows:,} rows x {frame.shape[1]} (21 numeric, 5 text categorical), "
-          f"median of {args.repeat}", flush=True)
-    mine = ours(frame, y, args.repeat)
-    if not args.no_peers:
-        theirs = optbinning_side(frame, y, args.repeat)
+def run(rows: int, repeat: int, *, peers: bool = True, cli: bool = True,
+        memory_rows: int = 0) -> None:
+    """Every step above; `make bench` calls this with its --rows and --repeat."""
+    frame, y = credit_table(rows)
+    print(f"{rows:,} rows x {frame.shape[1]} (21 numeric, 5 text categorical, missing, a "
+          f"special value), median of {repeat}", flush=True)
+    mine = ours(frame, y, repeat)
+    if cli:
+        cli_side(frame, y)
+    if peers:
+        theirs = optbinning_side(frame, y, repeat)
         print("  ratios (optbinning / ours, same run):")
         for key in theirs:
             print(f"    {key:<16} {theirs[key] / mine[key]:7.1f}x")
-    if args.memory_rows:
-        done = subprocess.run([sys.executable, __file__, "--memory-worker", str(args.memory_rows)],
+    if memory_rows:
+        done = subprocess.run([sys.executable, __file__, "--memory-worker", str(memory_rows)],
                               capture_output=True, text=True, check=True)
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{r['rows']:,} rows (input {r['input_mb']:.0f} MB in memory):")
@@ -172,6 +201,22 @@ def main() -> None:
             print(f"  ours {step:<10} {r[step + '_s']:7.2f} s, peak {r[step + '_peak_mb']:6.0f} MB "
                   f"above the input ({r[step + '_peak_mb'] / r['input_mb']:.2f}x input)   "
                   f"load {r[step + '_load']:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--memory-rows", type=int, default=0)
+    parser.add_argument("--memory-worker", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_worker:
+        memory_worker(args.memory_worker)
+        return
+    run(args.rows, args.repeat, peers=not args.no_peers, cli=not args.no_cli,
+        memory_rows=args.memory_rows)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@
    datasets and --compare-rows synthetic applications: compare_optbinning.py.
 4. Drift report of a scorecard, --rows vs --rows rows x 26 characteristics (incl. categoricals),
    ours vs optbinning's ScorecardMonitoring: bench_drift.py.
+5. The whole path on a credit table with text categoricals, missing and special values, ours vs
+   optbinning: binning fit and transform, Scorecard fit, score, reason codes, and the CLI's
+   `fit` / `score` as fresh processes: bench_speed.py (--memory-rows N adds N rows' times and
+   peak memory).
 --no-peers skips everything that needs optbinning or toad (section 3 entirely).
 """
 
@@ -31,6 +35,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_binning  # noqa: E402
 import bench_drift  # noqa: E402
+import bench_speed  # noqa: E402
 import compare_optbinning  # noqa: E402
 from bench_engine import median_of, on_threads  # noqa: E402
 
@@ -73,6 +78,8 @@ def main() -> None:
                         help="toad's larger subsample (its time is extrapolated)")
     parser.add_argument("--compare-rows", type=int, default=100_000,
                         help="synthetic rows for the IV comparison (section 3)")
+    parser.add_argument("--memory-rows", type=int, default=0,
+                        help="also time ours on this many rows with peak memory (section 5)")
     args = parser.parse_args()
 
     _section(f"1. Engine: counts and pre-binning IV, {args.rows:,} rows x {args.features}")
@@ -118,6 +125,10 @@ def main() -> None:
 
     _section(f"4. Drift report, {args.rows:,} vs {args.rows:,} rows x 26, vs ScorecardMonitoring")
     bench_drift.run(args.rows, args.repeat, fit_rows=50_000, peers=not args.no_peers)
+
+    _section(f"5. The whole path, {args.rows:,} rows x 26 with text categoricals, vs optbinning")
+    bench_speed.run(args.rows, args.repeat, peers=not args.no_peers,
+                    memory_rows=args.memory_rows)
 
 
 def _section(title: str) -> None:

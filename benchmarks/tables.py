@@ -3,7 +3,8 @@
 `credit_table(rows)` is scorecard.datasets.make_wide(rows, 26, seed) with its last five columns
 cut into text categories of 5, 20, 50, 100 and 200 levels (object dtype, None for missing, as
 pandas reads a CSV file), so the categories keep the signal of the numbers they came from:
-21 numeric + 5 categorical characteristics, about 3% missing each, 15% bad rate.
+21 numeric + 5 categorical characteristics, about 3% missing each, 15% bad rate. 1% of x0 is
+the special value -999 (`SPECIAL_VALUES`: "no record"), with a bad rate of its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 LEVELS = (5, 20, 50, 100, 200)
+SPECIAL_VALUES = {"x0": [-999.0]}
 
 
 def credit_table(rows: int, *, n_numeric: int = 21, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -21,6 +23,8 @@ def credit_table(rows: int, *, n_numeric: int = 21, seed: int = 0) -> tuple[pd.D
     X, y = make_wide(rows, n_numeric + len(LEVELS), seed=seed)
     columns: dict[str, object] = {f"x{j}": X[:, j] for j in range(n_numeric)}
     rng = np.random.default_rng(seed)
+    special = rng.random(rows) < 0.01
+    columns["x0"] = np.where(special, SPECIAL_VALUES["x0"][0], X[:, 0])
     for k, levels in enumerate(LEVELS):
         x = X[:, n_numeric + k]
         ranks = np.argsort(np.argsort(np.nan_to_num(x, nan=np.inf), kind="stable"), kind="stable")

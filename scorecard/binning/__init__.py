@@ -2,20 +2,30 @@
 
 `OptimalBinner` bins one characteristic; `BinningProcess` bins every characteristic of a frame,
 selects by IV and transforms to WoE; `BinningTable` is the frozen, JSON-serialisable result.
+Names are imported on first use, so the IV report (`scorecard.binning.prebinning`, the CLI's
+`iv`) does not load scikit-learn.
 """
 
-from scorecard.binning._prebin import stump_split_candidates
-from scorecard.binning._solver import MergeResult, optimal_merge
-from scorecard.binning.binner import BinningWarning, OptimalBinner
-from scorecard.binning.process import BinningProcess
-from scorecard.binning.table import BinningTable
+_LAZY = {
+    "BinningProcess": "scorecard.binning.process",
+    "BinningTable": "scorecard.binning.table",
+    "BinningWarning": "scorecard.binning._columns",
+    "MergeResult": "scorecard.binning._solver",
+    "OptimalBinner": "scorecard.binning.binner",
+    "optimal_merge": "scorecard.binning._solver",
+    "stump_split_candidates": "scorecard.binning._prebin",
+}
 
-__all__ = [
-    "BinningProcess",
-    "BinningTable",
-    "BinningWarning",
-    "MergeResult",
-    "OptimalBinner",
-    "optimal_merge",
-    "stump_split_candidates",
-]
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'scorecard.binning' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, NUMERIC
@@ -37,7 +36,7 @@ def reject_unsupported(data: object, what: str) -> None:
     """InputError for inputs no binner takes: None, sparse matrices, complex numbers."""
     if data is None:
         raise InputError(f"{what} is None; pass the data to bin.")
-    if sp.issparse(data):
+    if type(data).__module__.startswith("scipy.sparse"):  # without importing scipy.sparse
         raise InputError(
             f"{what} is a sparse matrix: sparse input is not supported; pass a dense array or a "
             "DataFrame (binning needs every value, zeros included)."

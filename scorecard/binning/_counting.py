@@ -17,6 +17,7 @@ import pandas as pd
 from scorecard import engine
 from scorecard.binning._columns import category_codes
 from scorecard.binning._prebin import stump_split_candidates
+from scorecard.engine.edges import separate_by_extent
 from scorecard.threads import resolve_n_jobs
 
 
@@ -63,8 +64,8 @@ def numeric_prebin_counts(
     `matrix` and their count tables in the engine's layout, from one counting pass.
 
     Stumps run on `n_jobs` threads (`scorecard.threads`: None means 1). Quantile and stump
-    edges are then moved strictly between adjacent distinct values (`engine.separating_edges`);
-    user splits are kept as given.
+    edges are then moved strictly between adjacent distinct values (`engine.separating_edges`,
+    read off the bins' value ranges of the same counting pass); user splits are kept as given.
     """
     n_columns = matrix.shape[1]
     edges: list[np.ndarray | None] = [None] * n_columns
@@ -94,15 +95,14 @@ def numeric_prebin_counts(
         )
         for j, e in zip(stumps, found):
             edges[j] = e
-    found = [j for j in range(n_columns) if params[j]["user_splits"] is None and len(edges[j])]
-    if found:
-        # Edges strictly between adjacent distinct values: no float32/float64 reading of a
-        # training value can cross one (rows keep their bins, so the counts do not change).
-        moved = engine.separating_edges(matrix[:, found], [edges[j] for j in found],
-                                        [specials[j] for j in found])
-        for j, e in zip(found, moved):
-            edges[j] = e
-    counts = engine.count_numeric(matrix, edges, label, special_values=specials, weights=weights)
+    counts, lows, highs = engine.count_numeric_extent(
+        matrix, edges, label, special_values=specials, weights=weights
+    )
+    for j in range(n_columns):
+        if params[j]["user_splits"] is None and len(edges[j]):
+            # Edges strictly between adjacent distinct values: no float32/float64 reading of a
+            # training value can cross one. Rows keep their bins, so the counts hold.
+            edges[j] = separate_by_extent(edges[j], lows[j], highs[j])
     return edges, counts
 
 

@@ -22,7 +22,6 @@ weighted sums agree to float rounding). Stump pre-binning needs the rows in memo
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard import engine
-from scorecard.engine.edges import edge_neighbours, separating_cut
+from scorecard.engine.edges import edge_neighbours, separate
 from scorecard.binning._columns import (
     check_target_given,
     encode_categories,
@@ -182,15 +181,6 @@ def _quantile_edges(
     )
 
 
-def _separated(edges: np.ndarray, below: np.ndarray, above: np.ndarray) -> np.ndarray:
-    """The edges moved strictly between their neighbouring valid values, as the in-memory
-    pre-binning does (`engine.separating_edges`); every row keeps its bin, so the counts hold."""
-    return np.asarray([
-        separating_cut(float(b), float(a)) if math.isfinite(b) and math.isfinite(a) and b < a
-        else float(v) for v, b, a in zip(edges, below, above)
-    ], dtype=np.float64)
-
-
 def fit_process(process, X, y, sample_weight):  # noqa: ANN001, ANN201
     """Fit `process` (a BinningProcess) on the Dask DataFrame X; see the module docstring."""
     names = [str(c) for c in X.columns]
@@ -268,7 +258,7 @@ def fit_process(process, X, y, sample_weight):  # noqa: ANN001, ANN201
     for k, j in enumerate(moved):
         below = np.fmax.reduce([r[2][k][0] for r in results])
         above = np.fmin.reduce([r[2][k][1] for r in results])
-        edges[j] = _separated(edges[j], below, above)
+        edges[j] = separate(edges[j], below, above)
     binners: dict[str, Any] = {}
     with engine_threads(process.n_jobs) as n_threads:
         if numeric:

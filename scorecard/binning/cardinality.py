@@ -11,11 +11,13 @@ and its IV test finds no evidence, which is the truth.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "count_table_notes",
     "ID_SHARE",
     "MIN_CATEGORY_SHARE",
     "NUMERIC_SHARE",
@@ -23,6 +25,7 @@ __all__ = [
     "min_category_count",
     "pool_rare",
     "text_column_notes",
+    "text_tally_notes",
 ]
 
 OTHER = "Other"
@@ -43,21 +46,38 @@ def min_category_count(n_rows: float, share: float = MIN_CATEGORY_SHARE) -> int:
 def text_column_notes(series: pd.Series, name: str) -> list[str]:
     """Warnings for a text column that looks like an identifier or like numbers with typos."""
     tally = series.value_counts(dropna=True)  # distinct values only: cheap on 1M rows
-    tally = tally[tally > 0]  # a categorical lists its unused levels too
-    n = int(tally.sum())
+    return text_tally_notes(tally.index.astype(str), tally.to_numpy(), name)
+
+
+def count_table_notes(series: pd.Series, name: str, categories: Sequence[str],
+                      counts: np.ndarray, weighted: bool) -> list[str]:
+    """`text_column_notes` of a column binned as `categories` with `counts` (the engine's
+    categorical layout): read off the table when it holds row counts, not weight sums."""
+    if weighted:
+        return text_column_notes(series, name)
+    return text_tally_notes(categories, counts[:len(categories)].sum(axis=1), name)
+
+
+def text_tally_notes(texts: object, counts: np.ndarray, name: str) -> list[str]:
+    """`text_column_notes` from a column's distinct texts and their row counts (e.g. the
+    binning's count table), without another pass over the rows."""
+    counts = np.asarray(counts)
+    keep = counts > 0  # a categorical lists its unused levels too
+    texts = pd.Series(np.asarray(texts, dtype=object)[keep], dtype=object)
+    counts = counts[keep]
+    n = int(counts.sum())
     if n == 0:
         return []
     notes = []
-    n_distinct = len(tally)
+    n_distinct = len(counts)
     if n_distinct >= MIN_ID_DISTINCT and n_distinct >= ID_SHARE * n:
         notes.append(
             f"column {name!r} looks like an identifier or free text ({n_distinct:,} distinct "
             f"values in {n:,} rows): its rare categories are pooled, and it should usually "
             "be excluded."
         )
-    texts = pd.Series(tally.index.astype(str), dtype=object)
     is_number = pd.to_numeric(texts.str.strip(), errors="coerce").notna().to_numpy()
-    n_numeric = int(tally.to_numpy()[is_number].sum())
+    n_numeric = int(counts[is_number].sum())
     if n_numeric < n and n_numeric >= NUMERIC_SHARE * n:
         examples = ", ".join(repr(v) for v in texts[~is_number].sort_values().tolist()[:3])
         notes.append(

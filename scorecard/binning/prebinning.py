@@ -21,9 +21,9 @@ from scorecard.binning._counting import categorical_counts, numeric_prebin_count
 from scorecard.binning.cardinality import (
     MIN_CATEGORY_SHARE,
     OTHER,
+    count_table_notes,
     min_category_count,
     pool_rare,
-    text_column_notes,
 )
 from scorecard.binning.table import numeric_bin_labels
 from scorecard.exceptions import InputError
@@ -100,7 +100,7 @@ def prebin_frame(
         for name, cats, c in zip(categorical, categories, counts):
             pooled, kept, n_rare = pool_rare(c, cats, min_category_count(c.sum()))
             other = (f"{OTHER} ({n_rare} rare)",) if n_rare else ()
-            notes = text_column_notes(frame[name], name)
+            notes = count_table_notes(frame[name], name, cats, c, weights is not None)
             if n_rare:
                 notes.append(f"{n_rare} categories with less than {MIN_CATEGORY_SHARE:.0%} of "
                              f"the rows each pooled into '{OTHER}'")

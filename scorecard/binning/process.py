@@ -47,7 +47,7 @@ from scorecard.binning._selection import (
 )
 from scorecard.binning._transform import check_metric, transform_frame
 from scorecard.binning.binner import OptimalBinner
-from scorecard.binning.cardinality import text_column_notes
+from scorecard.binning.cardinality import count_table_notes
 from scorecard.distributed import is_dask
 from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError, SpecError
@@ -319,9 +319,10 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
                 )
             if has_mixed_types(frame[c]):
                 warn_mixed(c)
-            for note in text_column_notes(frame[c], c):
-                warnings.warn(note, BinningWarning, stacklevel=3)
         categories, counts = categorical_counts(frame, columns, label, weights)
+        for c, cats, table in zip(columns, categories, counts):
+            for note in count_table_notes(frame[c], c, cats, table, weights is not None):
+                warnings.warn(note, BinningWarning, stacklevel=3)
         return self._categorical_binners(columns, params, categories, counts)
 
     def _categorical_binners(

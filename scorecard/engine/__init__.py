@@ -22,8 +22,9 @@ window for drift, group A=1 for fairness). ``counts[..., 0]`` counts label 0 and
 
 Public functions (all validate their input and raise InputError naming the parameter):
 :func:`quantile_edges`, :func:`quantile_edges_many`, :func:`assign_numeric`,
-:func:`assign_codes`, :func:`count_numeric`, :func:`count_codes`, :func:`count_bins`,
-:func:`separating_edges` (cut points strictly between adjacent distinct values).
+:func:`assign_codes`, :func:`count_numeric`, :func:`count_numeric_extent` (counts and each
+bin's value range), :func:`count_codes`, :func:`count_bins`, :func:`separating_edges` (cut points
+strictly between adjacent distinct values).
 """
 
 from scorecard.engine.api import (
@@ -32,6 +33,7 @@ from scorecard.engine.api import (
     count_bins,
     count_codes,
     count_numeric,
+    count_numeric_extent,
     quantile_edges,
     quantile_edges_many,
 )
@@ -43,6 +45,7 @@ __all__ = [
     "count_bins",
     "count_codes",
     "count_numeric",
+    "count_numeric_extent",
     "quantile_edges",
     "quantile_edges_many",
     "separating_edges",

@@ -169,9 +169,11 @@ def feature_block(x_flat, block, f, n_rows, r0, r1, f_order):
 @njit(cache=True, parallel=True)
 def _count_numeric(
     x_flat, n_rows, n_features, f_order, edges, edge_offsets, n_edges, specials,
-    special_offsets, count_offsets, label, weights, weighted, out,
+    special_offsets, count_offsets, label, weights, weighted, out, extent, lows, highs,
 ):
     """Fused assign + count of every feature; out[chunk, count_offsets[f] + 2 * bin + label].
+    With `extent`, also each bin's smallest and largest value: lows / highs[chunk,
+    count_offsets[f] // 2 + bin] (start at +inf / -inf; NaN never counts).
 
     `x_flat` is the 2-D data raveled in its own memory order: F order (column f is
     x_flat[f * n_rows:(f + 1) * n_rows]) or C order (row-major; each block is transposed into a
@@ -197,6 +199,17 @@ def _count_numeric(
                     x, b, edges, edge_offsets[f], edge_offsets[f + 1], n_edges[f], specials,
                     special_offsets[f], special_offsets[f + 1],
                 )
+                if extent:
+                    low = lows[c]
+                    high = highs[c]
+                    base = count_offsets[f] // 2
+                    for i in range(m):
+                        k = base + b[i]
+                        v = x[i]
+                        if v < low[k]:
+                            low[k] = v
+                        if v > high[k]:
+                            high[k] = v
                 for i in range(m):
                     b[i] = 2 * b[i] + lab[i]
                 _scatter(

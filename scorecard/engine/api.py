@@ -35,6 +35,7 @@ __all__ = [
     "count_bins",
     "count_codes",
     "count_numeric",
+    "count_numeric_extent",
     "quantile_edges",
     "quantile_edges_many",
 ]
@@ -181,6 +182,25 @@ def count_numeric(
     feature an array (len(edges[f]) + 2 + n_specials, 2): column 0 counts label 0, column 1
     label 1; int64 counts, or float64 weight sums when `weights` is given.
     """
+    return _count_numeric(X, edges, label, special_values, weights, extent=False)[0]
+
+
+def count_numeric_extent(
+    X: object,
+    edges: Sequence[object],
+    label: object,
+    *,
+    special_values: Sequence[Sequence[float]] | None = None,
+    weights: object = None,
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """`count_numeric` plus each bin's smallest and largest value, from the same pass:
+    (counts, lows, highs), lows[f] / highs[f] one float per bin of feature f (+inf / -inf for a
+    bin without values). `engine.edges.separate_by_extent` reads the edges' neighbours off them.
+    """
+    return _count_numeric(X, edges, label, special_values, weights, extent=True)
+
+
+def _count_numeric(X, edges, label, special_values, weights, *, extent):  # noqa: ANN001, ANN202
     X, edges, specials = numeric_inputs(X, edges, special_values, edges_name="edges")
     n_rows, n_features = X.shape
     label = check_label(label, n_rows)
@@ -191,14 +211,23 @@ def count_numeric(
     count_offsets = np.zeros(n_features + 1, dtype=np.int64)
     count_offsets[1:] = np.cumsum(2 * n_bins)
     out = _new_counts(n_rows, int(count_offsets[-1]), weights)
+    shape = (out.shape[0], int(count_offsets[-1]) // 2) if extent else (1, 0)
+    lows, highs = np.full(shape, np.inf), np.full(shape, -np.inf)
     if n_features and n_rows:
         x_flat, f_order = flat_with_order(X)
         K._count_numeric(
             x_flat, n_rows, n_features, f_order, padded, edge_offsets, n_edges, special_flat,
             special_offsets, count_offsets, label,
             _NO_WEIGHTS if weights is None else weights, weights is not None, out,
+            extent, lows, highs,
         )
-    return _sum_chunks(out, count_offsets)
+    counts = _sum_chunks(out, count_offsets)
+    if not extent:
+        return counts, [], []
+    low, high = lows.min(axis=0), highs.max(axis=0)
+    bins = count_offsets // 2
+    return (counts, [low[bins[f]: bins[f + 1]] for f in range(n_features)],
+            [high[bins[f]: bins[f + 1]] for f in range(n_features)])
 
 
 def count_codes(

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from scorecard.binning import BinningProcess
-from scorecard.binning.cardinality import pool_rare, text_column_notes
+from scorecard.binning.cardinality import count_table_notes, pool_rare, text_column_notes
 from scorecard.binning.prebinning import iv_report
 
 
@@ -58,3 +58,13 @@ def test_binning_process_warns_about_such_columns():
         bp = BinningProcess().fit(frame.drop(columns="bad"), frame["bad"])
     assert any("is text but" in str(w.message) for w in record)
     assert "customer_id" not in bp.selected_
+
+
+def test_notes_from_the_count_table_equal_the_column_notes():
+    ids = pd.Series([f"id{i}" for i in range(400)] + [None] * 10)
+    typos = pd.Series(["1", "2", "3.5"] * 100 + ["x1"] * 5)
+    for series in (ids, typos):
+        cats = tuple(sorted(series.dropna().unique()))
+        counts = np.array([[int((series == c).sum()), 0] for c in cats] + [[10, 0]])
+        assert count_table_notes(series, "c", cats, counts, False) == \
+            text_column_notes(series, "c") != []

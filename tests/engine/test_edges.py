@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from scorecard import engine
-from scorecard.engine.edges import edge_neighbours, separating_cut, separating_edges
+from scorecard.engine.edges import (
+    edge_neighbours,
+    separate_by_extent,
+    separating_cut,
+    separating_edges,
+)
 
 
 def _twin(x, edges, specials=()):
@@ -68,3 +73,27 @@ def test_float32_training_values_score_the_same_as_float64():
 def test_values_equal_in_float32_still_get_a_cut_between_them():
     low, high = 0.1, 0.10000001  # one float32: only the float64 values can be separated
     assert low < separating_cut(low, high) < high
+
+
+def test_extent_pass_gives_the_counts_and_the_same_cuts_as_separating_edges():
+    rng = np.random.default_rng(4)
+    X = np.round(rng.normal(size=(20000, 3)) * 10, 2)
+    X[rng.random(X.shape) < 0.05] = np.nan
+    X[:50, 1] = -999.0
+    X[50:60, 2] = np.inf
+    specials = [(), (-999.0,), ()]
+    edges = engine.quantile_edges_many(X, 30, special_values=specials)
+    edges[0] = np.concatenate([[-1e6], edges[0], [1e6]])  # empty first and last bins
+    label = (rng.random(20000) < 0.2).astype(np.int8)
+    counts, lows, highs = engine.count_numeric_extent(X, edges, label, special_values=specials)
+    for f in range(3):
+        np.testing.assert_array_equal(
+            counts[f], engine.count_numeric(X, edges, label, special_values=specials)[f])
+        bins = engine.assign_numeric(X[:, f], edges[f], specials[f])
+        for b in range(edges[f].size + 1):
+            inside = X[bins == b, f]
+            assert lows[f][b] == (inside.min() if inside.size else np.inf)
+            assert highs[f][b] == (inside.max() if inside.size else -np.inf)
+        np.testing.assert_array_equal(
+            separate_by_extent(edges[f], lows[f], highs[f]),
+            separating_edges(X[:, [f]], [edges[f]], [specials[f]])[0])
