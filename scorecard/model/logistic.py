@@ -28,7 +28,7 @@ from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from threadpoolctl import threadpool_limits
 
-from scorecard._validation import check_weights
+from scorecard.validation import check_weights
 from scorecard.exceptions import InputError, NotFittedError
 
 __all__ = ["BoundedLogisticRegression", "SIGNS", "log_likelihood"]
