@@ -43,17 +43,25 @@ WARM_ROWS = 20_000
 
 
 def _timed(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
-    """Median seconds of `repeat` calls, the 1-minute load average after them, the last result."""
-    times, result = [], None
+    """Median seconds of `repeat` calls, the 1-minute load average after them, the last result.
+    The median process CPU seconds go to `_LAST_CPU` (on a busy machine, wall time is mostly
+    waiting; CPU seconds of a one-thread step are what a quiet machine's wall time would be)."""
+    times, cpus, result = [], [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    _LAST_CPU[0] = float(np.median(cpus))
     return float(np.median(times)), os.getloadavg()[0], result
 
 
+_LAST_CPU = [0.0]
+
+
 def _line(step: str, seconds: float, load: float, note: str = "") -> None:
-    print(f"  {step:<44} {seconds:8.3f} s   load {load:5.1f}  {note}", flush=True)
+    print(f"  {step:<48} {seconds:8.3f} s  (cpu {_LAST_CPU[0]:7.3f} s)  load {load:5.1f}  {note}",
+          flush=True)
 
 
 def ours(frame, y, repeat: int) -> dict[str, float]:
