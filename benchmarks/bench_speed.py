@@ -149,7 +149,11 @@ def cli_side(frame, y) -> dict[str, float]:
                           "--reason-codes", "3"],
         }
         for key, command in steps.items():
+            before = os.times()
             s, load, _ = _timed(lambda: subprocess.run(command, check=True, capture_output=True), 1)
+            after = os.times()
+            _LAST_CPU[0] = (after.children_user + after.children_system
+                            - before.children_user - before.children_system)
             _line(f"CLI {' '.join(command[1:2])} (fresh process, end to end)", s, load)
             out[key] = s
     return out
