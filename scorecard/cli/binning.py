@@ -52,11 +52,14 @@ def iv(
     columns into one bin per category with at least 1% of the rows (rarer ones pooled into
     "Other"; identifier-like and mostly-numeric text columns get a note); the bins ignore the
     target, as the tests assume.
+
     "IV plug-in" is the raw estimate, biased upward by about (bins - 1) / n_eff; "IV corrected"
     is the bias-corrected estimate and lies inside the interval (noncentral chi-square
     inversion, widened to the bias-corrected Wald interval far from zero). p_method says how
     each p-value of "no predictive power" was computed: chi2, or permutation (tables with the
-    same margins) where expected counts are small. Characteristics with too few counts for the
+    same margins) where expected counts are small.
+
+    Characteristics with too few counts for the
     tests to hold their level are flagged (docs/STATISTICS.md, section 7). q_value is the
     Benjamini-Hochberg adjusted p-value across characteristics.
     """
