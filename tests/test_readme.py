@@ -96,8 +96,11 @@ def _make_recipe(target: str) -> list[str]:
     for line in lines[start + 1:]:
         if not line.startswith("\t"):
             break
-        recipe.append(line.strip().replace("$(BIN)/python", sys.executable)
-                      .replace("$(VAR)", "var"))
+        command = (line.strip().replace("$(BIN)/", f"{Path(sys.executable).parent}/")
+                   .replace("$(VAR)", "var").replace("$(CURDIR)", "."))
+        assert "$(" not in command, f"teach the test this Makefile variable: {command}"
+        recipe.append(command)
+    assert recipe, f"the Makefile has no recipe for {target}"
     return recipe
 
 
