@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 from scorecard.binning import BinningProcess
 from scorecard.binning.prebinning import IVReport, iv_report
 from scorecard.datasets import DATASETS
-from scorecard.exceptions import ScorecardError
+from scorecard.exceptions import ScorecardError, StorageError
 from scorecard.fairness.front import ParetoFront, fairness_front
 from scorecard.fairness.groups import GERMAN_CREDIT_SEX
 from scorecard.fairness.penalized import DEFAULT_PENALTIES
@@ -36,8 +36,8 @@ def dataset_names() -> list[str]:
 
 
 def current_dataset() -> str:
-    """The dataset chosen in the sidebar (the selector lives in main.py, on every page)."""
-    return st.session_state.get("dataset") or dataset_names()[0]
+    """The bundled dataset a page explores, picked in its sidebar."""
+    return st.sidebar.selectbox("Dataset", dataset_names(), key="dataset")
 
 
 @st.cache_data(show_spinner="Loading data ...")
@@ -143,6 +143,49 @@ def _save_or_warn(save, what: str, *key) -> int | None:
 def _saved_report_id(url: str, name: str, n_bins: int) -> int:
     report = iv_report_for(name, n_bins)
     return _store(url).save("iv", name, {"n_bins": n_bins, "level": report.level}, report.to_dict())
+
+
+def store_version() -> tuple:
+    """A cheap fingerprint of everything the pages read from the store (row counts, newest ids
+    and timestamps). Cached readers take it as an argument, so any change (from this app, the
+    CLI or the scheduler) is seen on the next run; () when the store cannot be read."""
+    try:
+        return _store_version(default_url())
+    except ScorecardError:
+        return ()
+
+
+def _store_version(url: str) -> tuple:
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from scorecard.storage import schema
+
+    parts = [select(func.count(), func.max(schema.reports.c.id)).select_from(schema.reports),
+             select(func.count(), func.max(schema.models.c.id)).select_from(schema.models),
+             select(func.count(), func.max(schema.monitors.c.id)).select_from(schema.monitors),
+             select(func.max(schema.runs.c.id), func.max(schema.runs.c.finished_at),
+                    func.count()).select_from(schema.runs),
+             select(func.count(), func.max(schema.results.c.created_at)).select_from(schema.results),
+             select(func.count(), func.max(schema.alerts.c.id)).select_from(schema.alerts),
+             select(func.count(), func.max(schema.schedules.c.updated_at))
+             .select_from(schema.schedules)]
+    database = _store(url).db
+    try:
+        with database.read() as conn:
+            return tuple(tuple(conn.execute(query).one()) for query in parts)
+    except SQLAlchemyError as exc:
+        raise StorageError(f"could not read {database.display_url!r}: {exc}") from None
+
+
+STORE_READERS: list = []
+"""The cached functions that read the store (cleared together by invalidate_store)."""
+
+
+def invalidate_store() -> None:
+    """Forget every cached store read (call after writing to the store from a page)."""
+    for reader in STORE_READERS:
+        reader.clear()
 
 
 def monitor_store() -> MonitorStore:
