@@ -26,11 +26,13 @@ from scorecard.binning import BinningProcess
 from scorecard.binning.editing import edited_process
 from scorecard.datasets import DATASETS
 from scorecard.exceptions import InputError
+from scorecard.fairness.analysis import bin_group_counts
 from scorecard.fairness.disparity import model_fairness
 from scorecard.fairness.groups import protected_attribute
 from scorecard.io import read_table, write_atomic
 from scorecard.model.scorecard import Scorecard
 from scorecard.scheduling.cron import next_run_times
+from scorecard.stats import information_value
 from scorecard.scheduling.runner import create_monitor
 from scorecard.storage import Monitor, MonitorStore, ScheduleRecord
 from scorecard.storage.database import default_url
@@ -74,6 +76,7 @@ class BuildState:
     card: Scorecard | None = None
     metrics: dict | None = None
     fairness: list[dict] = field(default_factory=list)
+    holdout_iv: pd.DataFrame | None = None
     model_id: int | None = None
     reference_path: str | None = None
     monitor: Monitor | None = None
@@ -84,7 +87,7 @@ class BuildState:
         self.reset_after_binning()
 
     def reset_after_binning(self) -> None:
-        self.card = self.metrics = None
+        self.card = self.metrics = self.holdout_iv = None
         self.fairness = []
         self.model_id = self.reference_path = self.monitor = self.schedule = None
 
@@ -287,10 +290,26 @@ def _fit_card(state: BuildState, step: Progress) -> None:
     state.metrics = card.evaluate(test[state.process.columns_], test[roles.target])
     score = card.score(test[state.process.columns_])
     label = binary_target(test[roles.target], name=roles.target, bad_value=roles.bad_value)
+    state.holdout_iv = holdout_iv(state.process, test, label)
     state.fairness = [model_fairness(score, label, protected_attribute(test, column,
                                                                        target=roles.target))
                       for column in roles.protected]
     step("Done", 1.0)
+
+
+def holdout_iv(process: BinningProcess, rows: pd.DataFrame, label: np.ndarray) -> pd.DataFrame:
+    """Each selected characteristic's IV on rows the bins were not chosen on (its bins frozen):
+    the honest counterpart of the training IV, whose intervals are optimistic."""
+    bins = process.transform(rows, metric="bin")
+    out = []
+    for j, name in enumerate(process.selected_):
+        n_bins = process.binning_tables_[name].n_bins
+        counts = bin_group_counts(bins[:, j], n_bins, label, 2)
+        iv = information_value(counts[0], counts[1])
+        out.append({"name": name, "iv_holdout": iv.value, "iv_holdout_se": iv.se,
+                    "iv_holdout_ci_low": iv.ci[0], "iv_holdout_ci_high": iv.ci[1]})
+    return pd.DataFrame(out, columns=["name", "iv_holdout", "iv_holdout_se", "iv_holdout_ci_low",
+                                      "iv_holdout_ci_high"])
 
 
 def _data(state: BuildState) -> pd.DataFrame:

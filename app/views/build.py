@@ -1,5 +1,7 @@
 """Build: your data -> roles -> bins (editable) -> scorecard -> saved model -> monitor + schedule."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -9,6 +11,8 @@ import charts
 import state as cache
 from scorecard.binning import editing
 from scorecard.exceptions import ScorecardError
+from scorecard.export import export_bytes
+from scorecard.model.spec import dumps_spec
 from scorecard.options import TREND_OPTIONS, trend_from_option
 from scorecard.storage import MonitorStore
 from scorecard.storage.database import default_url
@@ -114,17 +118,25 @@ st.header("3. Bins")
 summary = process.summary()
 st.caption(
     f"Optimal bins on the {len(state.train):,} training rows. The bins were chosen on these rows, "
-    "so the intervals are optimistic; the scorecard's performance below is on the "
-    f"{len(state.test):,} hold-out rows.")
-shown = summary.assign(iv_text=[f"{v:.3f} ± {s:.3f}" for v, s in zip(summary.iv, summary.iv_se)])
+    "so the training intervals are optimistic; the hold-out IV counts the "
+    f"{len(state.test):,} hold-out rows in the same bins (an edit that only fits noise raises "
+    "the training IV, not the hold-out IV). Characteristics with one bin have no hold-out IV.")
+shown = summary.merge(state.holdout_iv, on="name", how="left")
+shown["iv_text"] = [f"{v:.3f} ± {s:.3f}" for v, s in zip(shown.iv, shown.iv_se)]
+shown["holdout_text"] = [None if pd.isna(v) else f"{v:.3f} ± {s:.3f}"
+                         for v, s in zip(shown.iv_holdout, shown.iv_holdout_se)]
 st.dataframe(
-    shown[["name", "dtype", "n_bins", "iv_text", "iv_ci_low", "iv_ci_high", "trend", "status"]]
+    shown[["name", "dtype", "n_bins", "iv_text", "iv_ci_low", "iv_ci_high", "holdout_text",
+           "iv_holdout_ci_low", "iv_holdout_ci_high", "trend", "status"]]
     .rename(columns={"name": "Characteristic", "dtype": "Type", "n_bins": "Bins",
-                     "iv_text": "IV ± SE", "iv_ci_low": "IV 95% low", "iv_ci_high": "IV 95% high",
-                     "trend": "Trend", "status": "Status"}),
+                     "iv_text": "IV ± SE (training)", "iv_ci_low": "95% low",
+                     "iv_ci_high": "95% high", "holdout_text": "IV ± SE (hold-out)",
+                     "iv_holdout_ci_low": "Hold-out 95% low",
+                     "iv_holdout_ci_high": "Hold-out 95% high", "trend": "Trend",
+                     "status": "Status"}),
     hide_index=True, key="build_summary",
     column_config={c: st.column_config.NumberColumn(format="%.3f")
-                   for c in ["IV 95% low", "IV 95% high"]})
+                   for c in ["95% low", "95% high", "Hold-out 95% low", "Hold-out 95% high"]})
 column = st.selectbox("Characteristic to review", summary["name"].tolist(), key="build_column")
 table = process.binning_tables_[column]
 cols = st.columns(3)
@@ -211,6 +223,13 @@ if state.model_id is None:
     st.stop()
 st.success(f"Saved as model #{state.model_id} ({card.spec_['name']}, sha256 "
            f"{card.spec_['integrity']['sha256'][:12]}...) in {store.db.display_url}.")
+stem = re.sub(r"\W+", "_", card.spec_["name"]).strip("_") or "scorecard"
+left, right = st.columns(2)
+left.download_button("Spec (JSON)", dumps_spec(card.spec_), file_name=f"{stem}.json",
+                     mime="application/json", key="build_download_spec")
+right.download_button("Points table (CSV)", export_bytes(card.spec_, "csv"),
+                      file_name=f"{stem}_points.csv", mime="text/csv", key="build_download_csv")
+st.caption("Every other export (SQL, PMML, Python, Excel) is on the Scorecards page.")
 
 # -- 6. monitor and schedule ----------------------------------------------------------------------
 st.header("6. Monitor and schedule")

@@ -10,6 +10,7 @@ import pytest
 from sklearn.model_selection import train_test_split
 from streamlit.testing.v1 import AppTest
 
+from scorecard import stats
 from scorecard.binning import BinningProcess
 from scorecard.datasets import data_dir
 from scorecard.io import read_table
@@ -53,19 +54,22 @@ def flow_state(at: AppTest):
 
 
 def expected_process(frame: pd.DataFrame):
-    """The bins the page should show: an independent fit on the same stratified 70% of rows."""
+    """The bins the page should show: an independent fit on the same stratified 70% of rows;
+    and the hold-out rows with their labels."""
     y = binary_target(frame["credit_risk"], name="credit_risk")
-    train, _ = train_test_split(np.arange(len(frame)), test_size=0.3, random_state=0, stratify=y)
-    train = np.sort(train)
+    train, test = train_test_split(np.arange(len(frame)), test_size=0.3, random_state=0,
+                                   stratify=y)
+    train, test = np.sort(train), np.sort(test)
     columns = [c for c in frame.columns if c != "credit_risk" and c not in PROTECTED]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return BinningProcess(columns=columns).fit(frame.iloc[train][columns], y[train])
+        process = BinningProcess(columns=columns).fit(frame.iloc[train][columns], y[train])
+    return process, frame.iloc[test][columns], y[test]
 
 
 def iv_shown(at: AppTest, column: str) -> float:
     summary = at.dataframe[1].value
-    text = summary.loc[summary["Characteristic"] == column, "IV ± SE"].item()
+    text = summary.loc[summary["Characteristic"] == column, "IV ± SE (training)"].item()
     return float(text.split(" ± ")[0])
 
 
@@ -79,11 +83,25 @@ def test_happy_path_upload_edit_save_monitor_schedule(isolated):
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     state = flow_state(at)
-    expected = expected_process(frame)
+    expected, X_test, y_test = expected_process(frame)
     summary = at.dataframe[1].value
     want = expected.summary()
     assert list(summary["Characteristic"]) == list(want["name"])
     assert [iv_shown(at, c) for c in want["name"]] == pytest.approx(want["iv"], abs=5e-4)
+    # Hold-out IV: hold-out rows counted in the frozen training bins, by numpy.
+    column = "credit_amount"
+    table = expected.binning_tables_[column]
+    values = X_test[column].to_numpy(float)
+    edges = np.concatenate([[-np.inf], table.splits, [np.inf]])
+    slot = np.searchsorted(edges, values, side="right") - 1
+    goods = np.bincount(slot[y_test == 0], minlength=len(edges) - 1)
+    bads = np.bincount(slot[y_test == 1], minlength=len(edges) - 1)
+    honest = stats.information_value(goods, bads)
+    row = state.holdout_iv.set_index("name").loc[column]
+    assert row["iv_holdout"] == pytest.approx(honest.value, rel=1e-12)
+    assert row["iv_holdout_se"] == pytest.approx(honest.se, rel=1e-12)
+    shown = summary.set_index("Characteristic").loc[column, "IV ± SE (hold-out)"]
+    assert shown == f"{honest.value:.3f} ± {honest.se:.3f}"
     assert not set(PROTECTED) & set(state.process.columns_)
     assert not set(PROTECTED) & set(state.card.characteristics_)
     assert {f["attribute"] for f in state.fairness} == set(PROTECTED)
