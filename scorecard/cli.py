@@ -196,7 +196,7 @@ def check_listen(address: str, port: int) -> None:
 def dashboard(
     address: Annotated[Optional[str], typer.Option(
         help="Address to bind: 127.0.0.1 (default, this machine only; $STREAMLIT_SERVER_ADDRESS "
-             "if set) or 0.0.0.0 (every interface: the dashboard has no sign-in).")] = None,
+             "if set) or 0.0.0.0 (every interface: configure sign-in first, see README).")] = None,
     port: Annotated[Optional[int], typer.Option(
         help="Port (default 8501; $STREAMLIT_SERVER_PORT if set).")] = None,
 ) -> None:
@@ -218,8 +218,24 @@ def dashboard(
     args = [sys.executable, "-m", "streamlit", "run", str(app_script()),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.address", address, "--server.port", str(port),
-            "--browser.serverAddress", os.environ.get("STREAMLIT_BROWSER_SERVER_ADDRESS", shown)]
+            "--browser.serverAddress", os.environ.get("STREAMLIT_BROWSER_SERVER_ADDRESS", shown),
+            "--server.enableXsrfProtection", "true", "--client.toolbarMode", "viewer",
+            "--server.maxUploadSize", os.environ.get("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "200")]
     os.execv(sys.executable, args)
+
+
+@app.command("hash-password")
+@friendly_errors
+def hash_password_command() -> None:
+    """Print an argon2id hash of a password typed twice, for the dashboard's user list.
+
+    Put it in $SCORECARD_AUTH_FILE ([users.NAME] role = "viewer" or "editor", password = HASH)
+    or in $SCORECARD_USERS (NAME:ROLE:HASH); the password itself is stored nowhere.
+    """
+    from scorecard.users import hash_password
+
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    echo(hash_password(password))
 
 
 def main() -> None:

@@ -49,6 +49,9 @@ def test_defaults_are_local_and_quiet(monkeypatch):
     assert flags["--browser.gatherUsageStats"] == "false"
     assert flags["--server.headless"] == "true"
     assert flags["--browser.serverAddress"] == "127.0.0.1"
+    assert flags["--server.enableXsrfProtection"] == "true"
+    assert flags["--client.toolbarMode"] == "viewer"  # no Deploy button
+    assert int(flags["--server.maxUploadSize"]) == 200
 
 
 def test_all_interfaces_only_on_request_and_still_no_external_lookup(monkeypatch):
@@ -66,6 +69,9 @@ def test_project_config_and_docker_image_say_the_same():
     assert config["server"]["address"] == "127.0.0.1"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["browser"]["serverAddress"]
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["server"]["maxUploadSize"] == 200
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "STREAMLIT_SERVER_ADDRESS=0.0.0.0" in dockerfile  # explicit, on purpose
     assert "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false" in dockerfile

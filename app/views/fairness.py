@@ -4,11 +4,12 @@ Pareto front of scorecards; pick a point to see its card, by-group metrics and e
 import streamlit as st
 
 import charts
+import display
 import state
 from scorecard.datasets import DATASETS
-from scorecard.export import DIALECTS, EXTENSIONS, FORMATS, export_bytes
+from scorecard.export import DIALECTS
 from scorecard.fairness.disparity import GroupMetrics
-from scorecard.model.spec import dumps_spec, points_table
+from scorecard.model.spec import points_table
 
 st.title("Fairness")
 dataset = state.current_dataset()
@@ -25,7 +26,9 @@ with st.sidebar:
 if not protected:
     st.info("Pick at least one protected attribute in the sidebar.")
     st.stop()
-front = state.front_for(dataset, tuple(protected), eps_grid, confidence, score_level)
+fitted = state.front_for(dataset, tuple(protected), eps_grid, confidence, score_level)
+state.show_warnings(fitted, "Fairness front")
+front = fitted.value
 meta = front.meta
 primary = meta["primary"]
 st.caption(
@@ -77,11 +80,6 @@ st.subheader("Scorecard")
 st.dataframe(charts.display_frame(points_table(spec)), hide_index=True, key="fairness_card")
 dialect = st.selectbox("SQL dialect", DIALECTS, key="fairness_dialect")
 stem = f"{dataset}_fair_point{k}"
-buttons = st.columns(len(FORMATS) + 1)
-buttons[0].download_button("Spec (JSON)", dumps_spec(spec), file_name=f"{stem}.json",
-                           mime="application/json", key="fairness_download_json")
-for column, fmt in zip(buttons[1:], FORMATS):
-    column.download_button(fmt.upper(), export_bytes(spec, fmt, dialect=dialect),
-                           file_name=f"{stem}{EXTENSIONS[fmt]}", key=f"fairness_download_{fmt}")
+display.export_buttons(spec, stem, dialect, key="fairness_download")
 st.download_button("Whole front (JSON)", front.to_json(), file_name=f"{dataset}_front.json",
-                   mime="application/json", key="fairness_download_front")
+                   mime="application/json", key="fairness_download_front", on_click="ignore")
