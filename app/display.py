@@ -34,7 +34,12 @@ LABELS = {
     "finished_at": "Finished", "error": "Error", "cron": "Cron", "timezone": "Time zone",
     "paused": "Paused", "subject": "Subject", "metric": "Metric", "value": "Value", "se": "SE",
     "ci_low": "Low (95%)", "ci_high": "High (95%)", "bin": "Bin", "points_exact": "Points (exact)",
-    "updated_at": "Updated", "attempt": "Attempt",
+    "updated_at": "Updated", "attempt": "Attempt", "iv_fair": "IV fair", "auc": "AUC",
+    "air": "AIR", "auc_ci_low": "AUC low", "auc_ci_high": "AUC high", "air_ci_low": "AIR low",
+    "air_ci_high": "AIR high", "fair_iv": "Score IV between groups", "fair_iv_se": "SE (between)",
+    "index": "Point", "epsilon": "Budget ε", "n_characteristics": "Characteristics",
+    "iv_perf_sum": "Sum of IV", "iv_fair_sum": "Sum of IV fair", "cutoff": "Cut-off",
+    "four_fifths": "Four-fifths rule met", "approval_rate": "Approval rate", "group": "Group",
 }
 PROBABILITIES = {"p_value", "q_value", "p_material_010", "p_material_025"}
 COUNTS = {"goods", "bads", "total", "n_bins", "periods", "alerts", "reference_count",

@@ -32,8 +32,6 @@ from scorecard.validation import binary_target
 __all__ = ["ENCODINGS"]
 TRENDS = list(TREND_OPTIONS)
 HOLDOUT_SHARE, SPLIT_SEED = 0.3, 0
-MAX_UPLOAD_ROWS = 2_000_000
-"""Rows an uploaded table may have (the size limit is server.maxUploadSize, in MB)."""
 
 
 @dataclass(frozen=True)
@@ -254,14 +252,17 @@ def monitor_names(url: str, version: tuple) -> list[str]:
 @st.cache_data(show_spinner="Reading the monitor's history ...", max_entries=16)
 def monitor_history(url: str, version: tuple, name: str) -> dict:
     """A monitor, its stored drift reports (period order), the PSI of every row and period."""
-    from scorecard.monitoring import DriftReport
+    from scorecard.monitoring.report import FRAME_COLUMNS
 
     monitors = _monitor_store(url)
     history = monitors.history(name)
-    frames = [DriftReport.from_dict(data).to_frame().assign(period=period)
-              for period, data in history]
-    return {"monitor": monitors.monitor(name), "history": history,
-            "psi": pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()}
+    rows = [{**{c: row.get(c) for c in FRAME_COLUMNS}, "period": period}
+            for period, data in history
+            for row in [*data["characteristics"], *([data["score"]] if data["score"] else [])]]
+    psi = pd.DataFrame(rows, columns=[*FRAME_COLUMNS, "period"])
+    for column in FRAME_COLUMNS[1:-1]:  # as DriftReport.to_frame, for every period at once
+        psi[column] = pd.to_numeric(psi[column], errors="coerce").astype(np.float64)
+    return {"monitor": monitors.monitor(name), "history": history, "psi": psi}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -293,6 +294,12 @@ def drift_report_html(url: str, version: tuple, name: str, period: str) -> str:
     history = [(p, report) for p, report in data["history"] if p <= period]
     return drift_html(history, title=f"Drift of {data['monitor'].model_name} ({name}), "
                                      f"up to {period}")
+
+
+def on_click(url: str, version: tuple, reader: Callable, *args) -> Callable[[], object]:
+    """reader(url, version, *args) deferred: a download button's data, made only when clicked
+    (`read(on_click, reader, ...)`)."""
+    return lambda: reader(url, version, *args)
 
 
 STORE_READERS = [monitors_table, alerts, models, model_spec, monitor_names, monitor_history, runs,

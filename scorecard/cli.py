@@ -212,6 +212,9 @@ def dashboard(
             raise InputError(f"STREAMLIT_SERVER_PORT={text!r} is not a port number.")
         port = int(text)
     check_listen(address, port)
+    upload_mb = os.environ.get("SCORECARD_MAX_UPLOAD_MB") or "200"
+    if not upload_mb.isdigit() or int(upload_mb) < 1:
+        raise InputError(f"SCORECARD_MAX_UPLOAD_MB={upload_mb!r} must be a whole number of MB.")
     # A wildcard address would make Streamlit print an "External URL" found by asking a web
     # service; a fixed browser.serverAddress prints one local URL instead.
     shown = "localhost" if address in ("0.0.0.0", "::") else address
@@ -220,7 +223,7 @@ def dashboard(
             "--server.address", address, "--server.port", str(port),
             "--browser.serverAddress", os.environ.get("STREAMLIT_BROWSER_SERVER_ADDRESS", shown),
             "--server.enableXsrfProtection", "true", "--client.toolbarMode", "viewer",
-            "--server.maxUploadSize", os.environ.get("STREAMLIT_SERVER_MAX_UPLOAD_SIZE", "200")]
+            "--server.maxUploadSize", upload_mb]
     os.execv(sys.executable, args)
 
 

@@ -30,7 +30,7 @@ def _free_port() -> int:
 
 def _streamlit_args(monkeypatch, *args: str, env: dict[str, str] | None = None) -> dict[str, str]:
     for name in ("STREAMLIT_SERVER_ADDRESS", "STREAMLIT_SERVER_PORT",
-                 "STREAMLIT_BROWSER_SERVER_ADDRESS"):
+                 "STREAMLIT_BROWSER_SERVER_ADDRESS", "SCORECARD_MAX_UPLOAD_MB"):
         monkeypatch.delenv(name, raising=False)
     for name, value in (env or {}).items():
         monkeypatch.setenv(name, value)
@@ -62,6 +62,15 @@ def test_all_interfaces_only_on_request_and_still_no_external_lookup(monkeypatch
     flags = _streamlit_args(monkeypatch, env={"STREAMLIT_SERVER_ADDRESS": "0.0.0.0",
                                               "STREAMLIT_SERVER_PORT": port})
     assert flags["--server.address"] == "0.0.0.0" and flags["--server.port"] == port
+
+
+def test_upload_limit_from_the_environment(monkeypatch):
+    flags = _streamlit_args(monkeypatch, "--port", str(_free_port()),
+                            env={"SCORECARD_MAX_UPLOAD_MB": "50"})
+    assert flags["--server.maxUploadSize"] == "50"
+    monkeypatch.setenv("SCORECARD_MAX_UPLOAD_MB", "lots")
+    result = runner.invoke(app, ["dashboard", "--port", str(_free_port())])
+    assert result.exit_code != 0 and "SCORECARD_MAX_UPLOAD_MB='lots'" in result.output
 
 
 def test_project_config_and_docker_image_say_the_same():

@@ -3,7 +3,6 @@ Pareto front of scorecards; pick a point to see its card, by-group metrics and e
 
 import streamlit as st
 
-import charts
 import display
 import state
 from scorecard.datasets import DATASETS
@@ -42,15 +41,14 @@ st.header("Characteristics")
 st.caption(f"On hold-out rows. IV_fair: the worst group against the reference over the "
            f"characteristic's bins; compliant: H0 IV_fair >= {meta['compliance_eps']:g} "
            f"rejected at {1 - meta['level']:.0%} (noncentral chi-square).")
-st.dataframe(charts.display_frame(front.characteristics), hide_index=True,
-             key="fairness_characteristics")
+display.show_table(front.characteristics, key="fairness_characteristics")
 
 st.header("Pareto front")
 for item in front.infeasible:
     st.warning(f"Budget {item['epsilon']}: {item['reason']}")
 st.altair_chart(front.chart(), width="stretch")
 points = front.table()
-st.dataframe(points, hide_index=True, key="fairness_points")
+display.show_table(points, estimates=[("fair_iv", "fair_iv_se")], key="fairness_points")
 
 if not front.points:
     st.stop()
@@ -74,10 +72,10 @@ cols[2].metric("Score IV between groups", f"{point['fair_iv']['value']:.4f}",
 cols[3].metric("Cut-off score", f"{point['cutoff']:g}",
                help=f"approves {point['approval_rate']:.1%} of hold-out rows")
 st.subheader("By group")
-st.dataframe(GroupMetrics.from_dict(point["by_group"]).by_group.reset_index(), hide_index=True,
-             key="fairness_by_group")
+display.show_table(GroupMetrics.from_dict(point["by_group"]).by_group.reset_index(),
+                   key="fairness_by_group")
 st.subheader("Scorecard")
-st.dataframe(charts.display_frame(points_table(spec)), hide_index=True, key="fairness_card")
+display.show_table(points_table(spec), key="fairness_card")
 dialect = st.selectbox("SQL dialect", DIALECTS, key="fairness_dialect")
 stem = f"{dataset}_fair_point{k}"
 display.export_buttons(spec, stem, dialect, key="fairness_download")

@@ -47,7 +47,8 @@ st.header(f"Latest period ({latest_period}): tests")
 st.caption("p-value: chi-square test of no drift; p (PSI ≤ 0.10) / p (PSI ≤ 0.25): tests that "
            "drift is no more than material (noncentral chi-square); q-value: Benjamini-Hochberg "
            "across characteristics.")
-display.show_table(latest.to_frame(), estimates=[("psi", "psi_se")], key="monitor_latest")
+display.show_table(psi[psi["period"] == latest_period].drop(columns="period"),
+                   estimates=[("psi", "psi_se")], key="monitor_latest")
 
 st.header("Bins of one period")
 periods = [p for p, _ in history][::-1]

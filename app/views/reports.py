@@ -22,11 +22,12 @@ if not periods:
 else:
     period = st.selectbox("Up to period", periods, key="report_period")
     st.download_button(f"Download the report up to {period}",
-                       state.read(state.drift_report_html, name, period),
+                       state.read(state.on_click, state.drift_report_html, name, period),
                        file_name=f"drift_{name}_{period}.html", mime="text/html",
                        key="report_download", on_click="ignore")
-    st.caption("Self-contained and offline: every stored period up to the chosen one, with PSI "
-               "intervals, tests and bins (the same report as `scorecard monitor report`).")
+    st.caption("Written when you click (cached afterwards). Self-contained and offline: every "
+               "stored period up to the chosen one, with PSI intervals, tests and bins (the same "
+               "report as `scorecard monitor report`).")
 
 st.header("Runs")
 which = st.selectbox("Runs of", ["every monitor", *names], key="runs_of")

@@ -152,3 +152,17 @@ def test_unwritable_store_warns_but_shows_results(tmp_path, monkeypatch):
     at.switch_page("views/history.py").run()
     assert not at.exception, at.exception
     assert any("cannot be read" in e.value for e in at.error)
+
+
+def test_model_warnings_are_shown_on_the_page():
+    at = open_page("views/binning.py")
+    assert not at.warning
+    at.slider(key="max_bins").set_value(2)
+    at.slider(key="min_bin_size").set_value(0.2)
+    at.run()
+    assert not at.exception, at.exception
+    shown = [w.value for w in at.warning]
+    assert any("other_debtors_or_guarantors" in w and "single bin" in w for w in shown)
+    at.slider(key="max_bins").set_value(3).run()  # another fit
+    at.slider(key="max_bins").set_value(2).run()  # the cached fit: its warnings again
+    assert [w.value for w in at.warning] == shown
