@@ -53,7 +53,7 @@ def woe_chart(table: pd.DataFrame) -> alt.LayerChart:
     data = table.assign(woe_low=table.woe - Z95 * table.woe_se,
                         woe_high=table.woe + Z95 * table.woe_se,
                         leans=["goods" if w >= 0 else "bads" for w in table.woe])
-    data.attrs = {}
+    data = display_frame(data)
     bars = alt.Chart(data).encode(x=alt.X("label:N", sort=data["label"].tolist(), title=None))
     tooltip = [alt.Tooltip("label:N", title="Bin"), alt.Tooltip("goods:Q", title="Goods"),
                alt.Tooltip("bads:Q", title="Bads"), alt.Tooltip("woe:Q", title="WoE", format=".3f"),
@@ -116,3 +116,10 @@ def ks_chart(curve: pd.DataFrame, title: str) -> alt.Chart:
     return alt.Chart(data).mark_line().encode(
         x=alt.X("threshold:Q", title="Score"), y=alt.Y("cdf:Q", title="Cumulative share"),
         color=alt.Color("group:N", title=None, scale=good_bad_scale())).properties(title=title)
+
+
+def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy without attrs (Streamlit cannot serialise arrays held there)."""
+    out = frame.copy()
+    out.attrs = {}
+    return out

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import streamlit as st
 
+from charts import display_frame
+
 LABELS = {
     "name": "Characteristic", "characteristic": "Characteristic", "kind": "Kind",
     "dtype": "Type", "n_bins": "Bins", "trend": "Trend", "selected": "Selected",
@@ -75,8 +77,7 @@ def people_table(frame: pd.DataFrame, columns: Sequence[str] | None = None, *,
                  estimates: Iterable[tuple[str, str]] = (), digits: int = 3) -> pd.DataFrame:
     """`frame`'s `columns` under human names, with an 'X ± SE' text column before each
     (value, se) pair of `estimates`; attrs dropped (Streamlit cannot serialise arrays there)."""
-    out = pd.DataFrame(frame[list(columns)] if columns is not None else frame).copy()
-    out.attrs = {}
+    out = display_frame(frame[list(columns)] if columns is not None else frame)
     shown_as_text = set()
     for value, se in estimates:
         text = [estimate(v, s, digits) for v, s in zip(frame[value], frame[se])]
