@@ -17,11 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from scorecard.binning import BinningProcess
-from scorecard.binning.prebinning import IVReport, iv_report
+from scorecard.binning.prebinning import iv_report
 from scorecard.datasets import DATASETS
 from scorecard.exceptions import ScorecardError, StorageError
 from scorecard.export import export_bytes
-from scorecard.fairness.front import ParetoFront, fairness_front
+from scorecard.fairness.front import fairness_front
 from scorecard.fairness.groups import GERMAN_CREDIT_SEX
 from scorecard.fairness.penalized import DEFAULT_PENALTIES
 from scorecard.model.scorecard import Scorecard
@@ -29,7 +29,6 @@ from scorecard.options import ENCODINGS, TREND_OPTIONS, trend_from_option
 from scorecard.storage import MonitorStore, ResultStore, default_url
 from scorecard.validation import binary_target
 
-__all__ = ["ENCODINGS"]
 TRENDS = list(TREND_OPTIONS)
 HOLDOUT_SHARE, SPLIT_SEED = 0.3, 0
 

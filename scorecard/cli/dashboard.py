@@ -98,8 +98,8 @@ def dashboard(
 def hash_password() -> None:
     """Print an argon2id hash of a password typed twice, for the dashboard's user list.
 
-    Put it in $SCORECARD_AUTH_FILE ([users.NAME] role = "viewer" or "editor", password = HASH)
-    or in $SCORECARD_USERS (NAME:ROLE:HASH); the password itself is stored nowhere.
+    Put it in $SCORECARD_AUTH_FILE (a table users.NAME with role = "viewer" or "editor" and
+    password = HASH) or in $SCORECARD_USERS (NAME:ROLE:HASH); the password is stored nowhere.
     """
     from scorecard.users import hash_password as make_hash
 

@@ -74,7 +74,7 @@ def page(tmp_path):
 
 
 def test_characteristics_page_draws_charts(dashboard, page):
-    page.goto(dashboard)
+    page.goto(f"{dashboard}/characteristics")
     page.get_by_text("Characteristics by information value").wait_for(timeout=120_000)
     page.get_by_text("Weight of Evidence per bin").wait_for(timeout=120_000)
     page.wait_for_function("document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= 2",
