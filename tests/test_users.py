@@ -86,3 +86,17 @@ def test_throttle_locks_a_name_after_repeated_failures_then_lets_it_try_again():
     throttle.record("alice", ok=True)
     throttle.record("alice", ok=False)
     assert throttle.wait("alice") == 0
+
+
+def test_cli_prints_a_hash_that_verifies():
+    from typer.testing import CliRunner
+
+    from scorecard.cli import app
+
+    result = CliRunner().invoke(app, ["hash-password"], input="long enough\nlong enough\n")
+    assert result.exit_code == 0, result.output
+    digest = result.output.strip().splitlines()[-1]
+    users = load_users({USERS_ENV: f"amy:viewer:{digest}"})
+    assert authenticate(users, "amy", "long enough").role == "viewer"
+    short = CliRunner().invoke(app, ["hash-password"], input="short\nshort\n")
+    assert short.exit_code != 0 and "8 characters" in short.output
