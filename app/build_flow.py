@@ -12,7 +12,8 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,9 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+import actions
 import auth
+from state import HOLDOUT_SHARE, SPLIT_SEED
 from scorecard.binning import BinningProcess
 from scorecard.binning.editing import edited_process
 from scorecard.datasets import DATASETS
@@ -31,7 +34,6 @@ from scorecard.fairness.disparity import model_fairness
 from scorecard.fairness.groups import protected_attribute
 from scorecard.io import read_table, write_atomic
 from scorecard.model.scorecard import Scorecard
-from scorecard.scheduling.cron import next_run_times
 from scorecard.stats import information_value
 from scorecard.scheduling.runner import create_monitor
 from scorecard.storage import Monitor, MonitorStore, ScheduleRecord
@@ -39,7 +41,6 @@ from scorecard.storage.database import default_url
 from scorecard.validation import binary_target
 
 KEY = "build"
-HOLDOUT_SHARE, SPLIT_SEED = 0.3, 0
 UPLOAD_MB_ENV, ROWS_ENV = "SCORECARD_MAX_UPLOAD_MB", "SCORECARD_MAX_ROWS"
 MIN_ROWS = 50
 FILES_ENV = "SCORECARD_FILES"
@@ -76,6 +77,7 @@ class BuildState:
     card: Scorecard | None = None
     metrics: dict | None = None
     fairness: list[dict] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()  # raised by the last fit or edit (shown on the page)
     holdout_iv: pd.DataFrame | None = None
     model_id: int | None = None
     reference_path: str | None = None
@@ -126,7 +128,7 @@ def max_rows() -> int:
 
 def read_upload(state: BuildState, name: str, data: bytes) -> pd.DataFrame:
     """Read an uploaded CSV or parquet file (size and row limits) into the flow's data."""
-    auth.require_editor("upload data")
+    auth.require_editor("Uploading data")
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq"):
         raise InputError(f"{name!r} is not a CSV or parquet file: upload a .csv or .parquet file.")
@@ -150,7 +152,7 @@ def read_upload(state: BuildState, name: str, data: bytes) -> pd.DataFrame:
 
 def load_bundled(state: BuildState, name: str) -> pd.DataFrame:
     """One of the bundled datasets (scorecard.datasets) as the flow's data."""
-    auth.require_editor("load data")
+    auth.require_editor("Loading data")
     if name not in DATASETS:
         raise InputError(f"no bundled dataset {name!r}; choose one of {', '.join(DATASETS)}.")
     frame = DATASETS[name].load()
@@ -233,7 +235,7 @@ def check_roles(frame: pd.DataFrame, roles: Roles) -> list[str]:
 
 def fit(state: BuildState, roles: Roles, progress: Progress | None = None) -> None:
     """Split 70/30 (stratified), bin every characteristic, fit the scorecard, evaluate it."""
-    auth.require_editor("fit a scorecard")
+    auth.require_editor("Fitting a scorecard")
     frame = _data(state)
     step = progress or (lambda _label, _fraction: None)
     candidates = check_roles(frame, roles)
@@ -251,27 +253,24 @@ def fit(state: BuildState, roles: Roles, progress: Progress | None = None) -> No
     step(f"Binning {len(candidates)} characteristics on {len(train):,} rows", 0.15)
     process = BinningProcess(columns=candidates, special_values=dict(roles.special_values) or None)
     X, y = _training(state)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the page shows the bins; notes live in the tables
+    with _recorded(state):
         state.process = process.fit(X, y)
-    _fit_card(state, step)
+        _fit_card(state, step)
 
 
 def edit(state: BuildState, column: str, change: Mapping[str, Any] | None,
          progress: Progress | None = None) -> None:
     """Refit `column`'s bins with `change` (scorecard.binning.editing; None resets it), then
     refit the scorecard on the edited binning."""
-    auth.require_editor("edit bins")
+    auth.require_editor("Editing bins")
     if state.process is None:
         raise InputError("fit the binning first.")
     step = progress or (lambda _label, _fraction: None)
     step(f"Rebinning {column!r}", 0.2)
     X, y = _training(state)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        process = edited_process(state.process, X, y, {column: change})
-    state.process = process
-    _fit_card(state, step)
+    with _recorded(state):
+        state.process = edited_process(state.process, X, y, {column: change})
+        _fit_card(state, step)
 
 
 def _fit_card(state: BuildState, step: Progress) -> None:
@@ -280,10 +279,8 @@ def _fit_card(state: BuildState, step: Progress) -> None:
     X, _ = _training(state)
     y_raw = frame[roles.target].iloc[state.train]
     step("Fitting the scorecard (WoE logistic regression, points)", 0.5)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        card = Scorecard(state.process, target_name=roles.target, bad_value=roles.bad_value,
-                         name=f"{Path(state.source or 'data').stem} scorecard").fit(X, y_raw)
+    card = Scorecard(state.process, target_name=roles.target, bad_value=roles.bad_value,
+                     name=f"{Path(state.source or 'data').stem} scorecard").fit(X, y_raw)
     step("Evaluating on the hold-out rows", 0.8)
     test = frame.iloc[state.test]
     state.card = card
@@ -295,6 +292,17 @@ def _fit_card(state: BuildState, step: Progress) -> None:
                                                                        target=roles.target))
                       for column in roles.protected]
     step("Done", 1.0)
+
+
+@contextmanager
+def _recorded(state: BuildState) -> Iterator[None]:
+    """Keep the warnings of a fit in the state (each once, in order) for the page to show."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            state.warnings = tuple(dict.fromkeys(str(w.message) for w in caught))
 
 
 def holdout_iv(process: BinningProcess, rows: pd.DataFrame, label: np.ndarray) -> pd.DataFrame:
@@ -344,7 +352,7 @@ def files_folder() -> Path:
 def save_model(state: BuildState, store: MonitorStore) -> int:
     """Store the fitted card's spec (once per spec hash) and write its reference sample: the
     whole uploaded data, as parquet, for a monitor's drift reports."""
-    auth.require_editor("save a model")
+    auth.require_editor("Saving a model")
     if state.card is None:
         raise InputError("fit a scorecard before saving it.")
     spec = state.card.spec_
@@ -369,7 +377,7 @@ def add_monitor(state: BuildState, store: MonitorStore, name: str, *, source: st
                 material: float | None = None) -> Monitor:
     """A monitor of the saved model: reference = the data it was built on, `source` = where new
     applications arrive (a folder with one file per period, or a file/SQL with a period column)."""
-    auth.require_editor("create a monitor")
+    auth.require_editor("Creating a monitor")
     if state.model_id is None or state.card is None:
         raise InputError("save the model before creating its monitor.")
     thresholds = {k: v for k, v in (("watch", watch), ("material", material)) if v is not None}
@@ -380,12 +388,10 @@ def add_monitor(state: BuildState, store: MonitorStore, name: str, *, source: st
     return state.monitor
 
 
-def add_schedule(state: BuildState, store: MonitorStore, cron: str,
-                 timezone: str = "UTC") -> ScheduleRecord:
-    """Schedule the flow's monitor (validated as `scorecard schedule add` does)."""
-    auth.require_editor("schedule a monitor")
+def add_schedule(state: BuildState, cron: str, timezone: str = "UTC") -> ScheduleRecord:
+    """Schedule the flow's monitor (the Schedules page's action: validated, editor only)."""
+    auth.require_editor("Scheduling a monitor")
     if state.monitor is None:
         raise InputError("create the monitor before scheduling it.")
-    next_run_times(cron.strip(), timezone.strip(), n=1)
-    state.schedule = store.set_schedule(state.monitor.name, cron.strip(), timezone.strip())
+    state.schedule = actions.set_schedule(state.monitor.name, cron.strip(), timezone.strip())
     return state.schedule

@@ -8,14 +8,11 @@ import streamlit as st
 import auth
 import build_flow as flow
 import charts
+import display
 import state as cache
 from scorecard.binning import editing
 from scorecard.exceptions import ScorecardError
-from scorecard.export import export_bytes
-from scorecard.model.spec import dumps_spec
 from scorecard.options import TREND_OPTIONS, trend_from_option
-from scorecard.storage import MonitorStore
-from scorecard.storage.database import default_url
 
 st.title("Build a scorecard")
 if not auth.can_edit():
@@ -122,37 +119,28 @@ st.caption(
     f"{len(state.test):,} hold-out rows in the same bins (an edit that only fits noise raises "
     "the training IV, not the hold-out IV). Characteristics with one bin have no hold-out IV.")
 shown = summary.merge(state.holdout_iv, on="name", how="left")
-shown["iv_text"] = [f"{v:.3f} ± {s:.3f}" for v, s in zip(shown.iv, shown.iv_se)]
-shown["holdout_text"] = [None if pd.isna(v) else f"{v:.3f} ± {s:.3f}"
-                         for v, s in zip(shown.iv_holdout, shown.iv_holdout_se)]
-st.dataframe(
-    shown[["name", "dtype", "n_bins", "iv_text", "iv_ci_low", "iv_ci_high", "holdout_text",
-           "iv_holdout_ci_low", "iv_holdout_ci_high", "trend", "status"]]
-    .rename(columns={"name": "Characteristic", "dtype": "Type", "n_bins": "Bins",
-                     "iv_text": "IV ± SE (training)", "iv_ci_low": "95% low",
-                     "iv_ci_high": "95% high", "holdout_text": "IV ± SE (hold-out)",
-                     "iv_holdout_ci_low": "Hold-out 95% low",
-                     "iv_holdout_ci_high": "Hold-out 95% high", "trend": "Trend",
-                     "status": "Status"}),
-    hide_index=True, key="build_summary",
-    column_config={c: st.column_config.NumberColumn(format="%.3f")
-                   for c in ["95% low", "95% high", "Hold-out 95% low", "Hold-out 95% high"]})
+table_shown = display.people_table(
+    shown, ["name", "dtype", "n_bins", "iv", "iv_ci_low", "iv_ci_high", "iv_holdout",
+            "iv_holdout_ci_low", "iv_holdout_ci_high", "trend", "status"],
+    estimates=[("iv", "iv_se"), ("iv_holdout", "iv_holdout_se")]
+).rename(columns={"IV ± SE": "IV ± SE (training)", "IV": "IV (training)",
+                  "Iv holdout ± SE": "IV ± SE (hold-out)", "Iv holdout": "IV (hold-out)",
+                  "Iv holdout ci low": "Hold-out low", "Iv holdout ci high": "Hold-out high"})
+st.dataframe(table_shown, hide_index=True, key="build_summary",
+             column_config=display.number_formats(table_shown))
+for message in state.warnings:
+    st.warning(message)
 column = st.selectbox("Characteristic to review", summary["name"].tolist(), key="build_column")
 table = process.binning_tables_[column]
 cols = st.columns(3)
-cols[0].metric("IV", f"{table.iv:.3f} ± {table.iv_se:.3f}",
-               help=f"95% interval [{table.iv_ci[0]:.3f}, {table.iv_ci[1]:.3f}]")
+cols[0].metric("IV (training)", display.estimate(table.iv, table.iv_se),
+               help=f"95% interval {display.interval(*table.iv_ci)}")
 cols[1].metric("Bins", table.n_nonempty_bins)
 cols[2].metric("In the scorecard", "yes" if column in card.characteristics_ else "no")
 bins = charts.display_frame(table.to_frame())
 st.altair_chart(charts.woe_chart(bins[bins["total"] > 0]), width="stretch")
-st.dataframe(bins[["label", "goods", "bads", "share", "event_rate", "woe", "woe_se", "iv_contrib"]]
-             .rename(columns={"label": "Bin", "goods": "Goods", "bads": "Bads", "share": "Share",
-                              "event_rate": "Bad rate", "woe": "WoE", "woe_se": "WoE SE",
-                              "iv_contrib": "IV part"}),
-             hide_index=True, key="build_bins",
-             column_config={c: st.column_config.NumberColumn(format="%.3f")
-                            for c in ["Share", "Bad rate", "WoE", "WoE SE", "IV part"]})
+display.show_table(bins, ["label", "goods", "bads", "share", "event_rate", "woe", "woe_se",
+                          "iv_contrib"], estimates=[("woe", "woe_se")], key="build_bins")
 
 st.subheader(f"Edit the bins of {column}")
 change = None
@@ -183,37 +171,30 @@ if change is not None:
 
 # -- 4. scorecard ---------------------------------------------------------------------------------
 st.header("4. Scorecard")
-metrics = state.metrics
-auc, gini, ks = metrics["auc"], metrics["gini"], metrics["ks"]
-cols = st.columns(4)
-cols[0].metric("AUC (hold-out)", f"{auc['value']:.3f} ± {auc['se']:.3f}",
-               help=f"DeLong 95% interval [{auc['ci'][0]:.3f}, {auc['ci'][1]:.3f}]")
-cols[1].metric("Gini", f"{gini['value']:.3f} ± {gini['se']:.3f}")
-cols[2].metric("KS", f"{ks['statistic']:.3f}")
-cols[3].metric("Characteristics", len(card.characteristics_))
+cols = display.show_metrics(state.metrics, "hold-out", extra=1)
+cols[4].metric("Characteristics", len(card.characteristics_))
 edited = sorted((process.binner_params or {}))
 st.caption(f"{card.encoding} on the training rows; hand-edited bins: "
            f"{', '.join(edited) if edited else 'none'}. Dropped: "
            + (", ".join(f"{n} ({d['reason']})" for n, d in card.dropped_.items()) or "none") + ".")
-points = charts.display_frame(card.points_table_)
-st.dataframe(points, hide_index=True, key="build_points")
+display.show_table(card.points_table_, key="build_points")
 if state.fairness:
     st.subheader("Fairness on the hold-out rows")
     st.dataframe(pd.DataFrame([{
         "Protected attribute": f["attribute"], "Reference group": f["reference_group"],
         "Worst group": f["air_group"],
-        "Adverse impact ratio": None if f["air"] is None else
-        f"{f['air']:.2f} [{f['air_ci'][0]:.2f}, {f['air_ci'][1]:.2f}]",
+        "Adverse impact ratio": "–" if f["air"] is None else
+        f"{f['air']:.2f} {display.interval(*f['air_ci'], digits=2)}",
         "Four-fifths met": f["four_fifths"],
-        "Score IV between groups": f"{f['score_iv_groups']['value']:.3f} ± "
-                                   f"{f['score_iv_groups']['se']:.3f}",
+        "Score IV between groups": display.estimate(f["score_iv_groups"]["value"],
+                                                    f["score_iv_groups"]["se"]),
     } for f in state.fairness]), hide_index=True, key="build_fairness")
     st.caption("At the cut-off approving 70% of the rows; AIR with a Katz 95% interval. See the "
                "Fairness page for the accuracy-disparity front.")
 
 # -- 5. save --------------------------------------------------------------------------------------
 st.header("5. Save")
-store = MonitorStore(default_url())
+store = cache.monitor_store()
 if state.model_id is None:
     if st.button("Save the model to the store", type="primary", key="build_save"):
         with st.spinner("Saving ..."):
@@ -224,12 +205,7 @@ if state.model_id is None:
 st.success(f"Saved as model #{state.model_id} ({card.spec_['name']}, sha256 "
            f"{card.spec_['integrity']['sha256'][:12]}...) in {store.db.display_url}.")
 stem = re.sub(r"\W+", "_", card.spec_["name"]).strip("_") or "scorecard"
-left, right = st.columns(2)
-left.download_button("Spec (JSON)", dumps_spec(card.spec_), file_name=f"{stem}.json",
-                     mime="application/json", key="build_download_spec")
-right.download_button("Points table (CSV)", export_bytes(card.spec_, "csv"),
-                      file_name=f"{stem}_points.csv", mime="text/csv", key="build_download_csv")
-st.caption("Every other export (SQL, PMML, Python, Excel) is on the Scorecards page.")
+display.export_buttons(card.spec_, stem, "ansi", key="build_export")
 
 # -- 6. monitor and schedule ----------------------------------------------------------------------
 st.header("6. Monitor and schedule")
@@ -263,8 +239,7 @@ if state.schedule is None:
                              value="0 6 1 * *", key="build_cron")
         timezone = st.text_input("Time zone (IANA)", value="UTC", key="build_timezone")
         add = st.form_submit_button("Add the schedule")
-    if add and attempt(flow.add_schedule, state, store, cron, timezone) is not None:
-        cache.invalidate_store()
+    if add and attempt(flow.add_schedule, state, cron, timezone) is not None:
         st.rerun()
     st.stop()
 st.success(f"Scheduled {state.monitor.name!r}: {state.schedule.cron!r} ({state.schedule.timezone}); "

@@ -235,7 +235,7 @@ def _viewer_calls_every_action():
         "edit": lambda: flow.edit(state, "duration_in_month", None),
         "save": lambda: flow.save_model(state, store),
         "monitor": lambda: flow.add_monitor(state, store, "m", source="."),
-        "schedule": lambda: flow.add_schedule(state, store, "0 6 * * *"),
+        "schedule": lambda: flow.add_schedule(state, "0 6 * * *"),
     }
     for name, action in actions.items():
         try:

@@ -150,7 +150,7 @@ def test_build_flow_from_upload_to_a_scheduled_monitor(app, store, page):
         page.get_by_role("button", name="Spec (JSON)").click()
     spec = load_spec(spec_download.value.path())  # validates the schema and the integrity hash
     with page.expect_download() as csv_download:
-        page.get_by_role("button", name="Points table (CSV)").click()
+        page.get_by_role("button", name="CSV", exact=True).click()
     assert Path(csv_download.value.path()).read_bytes() == export_bytes(spec, "csv")
     edited = spec["model"]["binning"]["params"]["binner_params"]
     assert list(edited) == ["duration_in_month"] and edited["duration_in_month"]["user_splits_fixed"]
