@@ -171,10 +171,10 @@ if change is not None:
 
 # -- 4. scorecard ---------------------------------------------------------------------------------
 st.header("4. Scorecard")
-cols = display.show_metrics(state.metrics, "hold-out", extra=1)
-cols[4].metric("Characteristics", len(card.characteristics_))
+display.show_metrics(state.metrics, "hold-out")
 edited = sorted((process.binner_params or {}))
-st.caption(f"{card.encoding} on the training rows; hand-edited bins: "
+st.caption(f"{card.encoding} on the training rows, {len(card.characteristics_)} "
+           "characteristics; hand-edited bins: "
            f"{', '.join(edited) if edited else 'none'}. Dropped: "
            + (", ".join(f"{n} ({d['reason']})" for n, d in card.dropped_.items()) or "none") + ".")
 display.show_table(card.points_table_, key="build_points")

@@ -179,7 +179,7 @@ def test_build_flow_from_upload_to_a_scheduled_monitor(app, store, page):
 
 def sign_in(page, name: str, password: str) -> None:
     page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password", exact=True).fill(password)
     click(page, "Sign in")
     page.get_by_text(f"Signed in as {name}").wait_for(timeout=LONG)
 

@@ -120,8 +120,9 @@ def error_texts(page) -> list[str]:
     return [e.inner_text()[:500] for e in page.locator(ERRORS).all()]
 
 
-def nav_links(page) -> dict[str, str]:
+def nav_links(page, timeout: float = 120) -> dict[str, str]:
     """Sidebar navigation: page title -> URL (every section expanded)."""
+    page.wait_for_selector('[data-testid="stSidebarNavLink"]', timeout=timeout * 1000)
     more = page.locator('[data-testid="stSidebarNavViewButton"]')
     if more.count() and "more" in more.first.inner_text():
         more.first.click()
