@@ -380,6 +380,9 @@ def add_monitor(state: BuildState, store: MonitorStore, name: str, *, source: st
     auth.require_editor("Creating a monitor")
     if state.model_id is None or state.card is None:
         raise InputError("save the model before creating its monitor.")
+    if not str(source).strip():
+        raise InputError("give the monitor's source: a file or folder path, or "
+                         "sql:<SQLAlchemy URL>::<query>.")
     thresholds = {k: v for k, v in (("watch", watch), ("material", material)) if v is not None}
     state.monitor = create_monitor(store, name.strip(), state.card.spec_,
                                    reference=state.reference_path, source=source,

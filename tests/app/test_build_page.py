@@ -171,7 +171,12 @@ def test_bundled_dataset_suggests_roles_and_a_bad_cron_is_a_message(isolated):
         "personal_status_and_sex", "age_in_years", "foreign_worker"}
     at.button(key="build_fit").click().run()
     at.button(key="build_save").click().run()
+    at.radio(key="build_source_kind").set_value("another file, folder or SQL source")
     at.button(key="FormSubmitter:build_monitor_form-Create the monitor").click().run()
+    assert any("give the monitor's source" in e.value for e in at.error)
+    at.radio(key="build_source_kind").set_value(at.radio(key="build_source_kind").options[0])
+    at.button(key="FormSubmitter:build_monitor_form-Create the monitor").click().run()
+    assert flow_state(at).monitor is not None
     at.text_input(key="build_cron").input("61 * * * *")
     at.button(key="FormSubmitter:build_schedule_form-Add the schedule").click().run()
     assert not at.exception, at.exception
