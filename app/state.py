@@ -248,9 +248,10 @@ def monitor_names(url: str, version: tuple) -> list[str]:
     return _monitor_store(url).monitor_names()
 
 
-@st.cache_data(show_spinner="Reading the monitor's history ...", max_entries=16)
+@st.cache_resource(show_spinner="Reading the monitor's history ...", max_entries=16)
 def monitor_history(url: str, version: tuple, name: str) -> dict:
-    """A monitor, its stored drift reports (period order), the PSI of every row and period."""
+    """A monitor, its stored drift reports (period order), the PSI of every row and period.
+    Shared, not copied, between sessions (half a megabyte for 24 periods): read, never change."""
     from scorecard.monitoring.report import FRAME_COLUMNS
 
     monitors = _monitor_store(url)

@@ -148,3 +148,12 @@ def test_start_makes_no_network_call_even_on_all_interfaces(tmp_path):
         trap.close()
     assert trap.hits == 0, f"the dashboard made {trap.hits} outgoing request(s)"
     assert "External URL" not in output and f"http://localhost:{port}" in output
+
+
+def test_no_page_renders_raw_html():
+    """Data and store contents reach the page only through Streamlit's escaping elements."""
+    sources = {path: path.read_text() for path in (ROOT / "app").rglob("*.py")}
+    assert len(sources) >= 10
+    for path, text in sources.items():
+        for raw in ("unsafe_allow_html", "st.html(", "components.html", "components.v1"):
+            assert raw not in text, f"{path.relative_to(ROOT)} uses {raw}"
