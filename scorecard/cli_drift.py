@@ -51,6 +51,9 @@ def drift(
     status_rule: Annotated[str, typer.Option(help="test (statuses from the material-drift "
                                              "tests) or point (from PSI alone).")] = "test",
     chunksize: Annotated[int, typer.Option(help="Rows read at a time.")] = 250_000,
+    dask: Annotated[bool, typer.Option("--dask", help="Count a parquet file or dataset folder "
+                                                      "--current on Dask (pip install "
+                                                      "'scorecard[dask]'); same reports.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {period: report}.")] = False,
     html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained "
                                                  "HTML report here.")] = None,
@@ -76,6 +79,7 @@ def drift(
     reports = drift_reports(
         spec, reference, current, period_column=period_column, date_column=date_column,
         freq=freq, periods=period or None, reference_mode=reference_mode, chunksize=chunksize,
+        engine="dask" if dask else "chunked",
         thresholds={"watch": watch, "material": material, "rule": status_rule},
     )
     if html is not None:
