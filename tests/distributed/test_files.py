@@ -2,6 +2,7 @@
 in-memory fit exactly; transform to a file, streaming CSV scoring and per-period drift reports
 (chunked and on Dask) equal their in-memory twins."""
 
+import json
 import warnings
 
 import numpy as np
@@ -193,3 +194,24 @@ def test_drift_reports_on_dask_equal_the_chunked_reports(card, tmp_path, dask_cl
     assert wanted["2099-01"].to_dict()["status"] == "empty"
     with pytest.raises(InputError, match="engine must be"):
         drift_reports(spec, first, dataset, engine="spark", **options)
+
+
+def test_bin_command_chunked_writes_the_in_memory_binning(book, tmp_path):
+    from typer.testing import CliRunner
+
+    from scorecard.cli import app
+
+    frame, folder = book
+    runner = CliRunner()
+    # d holds inf, which BinningProcess.to_json cannot write yet (in memory too)
+    common = ["--target", "bad", "--exclude", "id", "--exclude", "d", "--special", "b=-999"]
+    memory = runner.invoke(app, ["bin", str(folder / "book.parquet"), *common,
+                                 "--out", str(tmp_path / "memory.json")])
+    chunked = runner.invoke(app, ["bin", str(folder / "dataset"), *common, "--engine", "chunked",
+                                  "--out", str(tmp_path / "chunked.json")])
+    assert memory.exit_code == 0 and chunked.exit_code == 0, memory.stderr + chunked.stderr
+    assert json.loads((tmp_path / "chunked.json").read_text()) == json.loads(
+        (tmp_path / "memory.json").read_text())
+    wrong = runner.invoke(app, ["bin", str(folder / "dataset"), "--target", "nope", "--engine",
+                                "chunked", "--report"])
+    assert wrong.exit_code == 2 and "target column 'nope' not found" in wrong.stderr
