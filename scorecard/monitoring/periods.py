@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorecard._validation import category_text
 from scorecard.chunked import parquet_files
 from scorecard.distributed import is_dask
 from scorecard.exceptions import InputError
@@ -24,6 +23,7 @@ from scorecard.monitoring.bands import score_band_edges
 from scorecard.monitoring.counting import FrozenBins, SampleCounts
 from scorecard.monitoring.report import DriftReport, report_from_counts
 from scorecard.monitoring.sources import DEFAULT_CHUNKSIZE, describe_source, iter_chunks
+from scorecard.validation import category_text
 
 __all__ = ["FREQUENCIES", "drift_reports", "period_labels"]
 

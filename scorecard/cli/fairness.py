@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from scorecard.cli.common import friendly_errors, parse_specials
 from scorecard.exceptions import InputError
 
 
@@ -99,7 +100,6 @@ def fairness(
     """Fairness of every characteristic (IV between protected groups, with SE and the test
     "below budget") and the accuracy-disparity Pareto front of scorecards (MIP over
     characteristics and bin granularities; plus the score-level method)."""
-    from scorecard.cli_common import parse_specials
     from scorecard.fairness.front import fairness_front
     from scorecard.fairness.penalized import DEFAULT_PENALTIES
     from scorecard.io import read_table
@@ -153,6 +153,4 @@ def _print_report(front) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the fairness command to the CLI app."""
-    from scorecard.cli_common import friendly_errors
-
     app.command("fairness")(friendly_errors(fairness))
