@@ -143,10 +143,10 @@ def transform_file(process, path: str | os.PathLike, out: str | os.PathLike, *,
                     frame[c] = values[:, j]
                 unseen[:] += seen
                 n_rows += len(frame)
-                arrow = pa.Table.from_pandas(frame, preserve_index=False)
                 if writer is None:
-                    writer = pq.ParquetWriter(tmp, arrow.schema)
-                writer.write_table(arrow.cast(writer.schema))
+                    writer = pq.ParquetWriter(tmp, _output_schema(table, keep, columns, metric))
+                writer.write_table(pa.Table.from_pandas(frame, schema=writer.schema,
+                                                        preserve_index=False))
         finally:
             if writer is not None:
                 writer.close()
@@ -154,6 +154,20 @@ def transform_file(process, path: str | os.PathLike, out: str | os.PathLike, *,
     write_atomic(out, write)
     process.unseen_counts_ = dict(zip(columns, unseen.tolist()))
     return {"n_rows": n_rows, "out": str(out)}
+
+
+def _output_schema(table: ChunkedTable, keep: list[str], columns: list[str], metric: str):  # noqa: ANN202
+    """The kept columns as stored (a CSV's text as strings), then the metric's columns."""
+    import pyarrow as pa
+
+    def kept(name: str) -> pa.Field:
+        if table.schema is not None:
+            return table.schema.field(name)
+        dtype = table.meta[name].dtype
+        return pa.field(name, pa.string() if dtype == object else pa.from_numpy_dtype(dtype))
+
+    kind = {"woe": pa.float64(), "bin": pa.int64(), "label": pa.string()}[metric]
+    return pa.schema([kept(c) for c in keep] + [pa.field(c, kind) for c in columns])
 
 
 def _transform_dask(process, table: ChunkedTable, out: Path, metric: str, keep: list[str],

@@ -74,6 +74,13 @@ def test_transform_to_file_equals_in_memory(book, tmp_path, dask_client):
         np.testing.assert_array_equal(written[memory.selected_].to_numpy(),
                                       memory.transform(X, metric=metric))
         np.testing.assert_array_equal(written["id"], frame["id"])
+    transform_file(memory, folder / "book.csv", tmp_path / "csv.parquet", keep=["id"],
+                   batch_rows=2_500)
+    written = pd.read_parquet(tmp_path / "csv.parquet")
+    np.testing.assert_array_equal(written[memory.selected_].to_numpy(), memory.transform(X))
+    np.testing.assert_array_equal(written["id"], frame["id"])
+    with pytest.raises(InputError, match="keep lists 'c'"):
+        transform_file(memory, folder / "book.csv", tmp_path / "x.parquet", keep=["c"])
     folder_out = tmp_path / "woe_dask"
     transform_file(memory, folder / "book.parquet", folder_out, keep=["id"], engine="dask")
     written = pd.read_parquet(folder_out).sort_values("id")
