@@ -222,3 +222,21 @@ def test_bin_command_chunked_writes_the_in_memory_binning(book, tmp_path):
     wrong = runner.invoke(app, ["bin", str(folder / "dataset"), "--target", "nope", "--engine",
                                 "chunked", "--report"])
     assert wrong.exit_code == 2 and "target column 'nope' not found" in wrong.stderr
+
+
+def test_parquet_dataset_scores_as_one_frame(card, tmp_path):
+    from scorecard.model.spec import score_frame
+    from scorecard.streaming import score_file
+
+    spec, _, later = card
+    dataset = tmp_path / "book"
+    dataset.mkdir()
+    for k, rows in enumerate(np.array_split(np.arange(len(later)), 3)):
+        later.iloc[rows].to_parquet(dataset / f"part-{k}.parquet", index=False)
+    done = score_file(spec, dataset, tmp_path / "scored.parquet", batch_rows=999)
+    written = pd.read_parquet(tmp_path / "scored.parquet")
+    expected = score_frame(spec, later.reset_index(drop=True))["score"]
+    assert done["n_rows"] == len(later)
+    np.testing.assert_array_equal(written["score"], expected)
+    with pytest.raises(InputError, match="parquet to parquet or CSV to CSV"):
+        score_file(spec, dataset, tmp_path / "scored.csv")
