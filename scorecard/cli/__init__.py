@@ -7,18 +7,14 @@ commands, so `scorecard --help` stays fast.
 
 from __future__ import annotations
 
-import typer
-
 from scorecard.cli import binning, dashboard, drift, fairness, monitor, scorecard
+from scorecard.cli.common import new_app
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(
-    help="Credit-risk scorecards, binning and drift monitoring with honest uncertainty.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+app = new_app("Credit-risk scorecards, binning and drift monitoring with honest uncertainty.\n\n"
+              "Every number comes with its standard error, interval or test; `scorecard COMMAND "
+              "--help` says what each command prints.")
 
 binning.register(app)
 scorecard.register(app)
