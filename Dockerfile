@@ -1,12 +1,15 @@
-# The dashboard, headless, on the bundled demo data with an embedded SQLite store.
-# It binds every interface on purpose (inside a container; publish the port with care: the
-# dashboard has no sign-in). `scorecard dashboard` alone binds 127.0.0.1.
+# One image, two processes. By default the dashboard, headless; `scorecard scheduler` as the
+# command runs the monitor scheduler instead (health probe: `scorecard scheduler-health`).
+# compose.yaml runs both against PostgreSQL; alone, the image uses an embedded SQLite store.
+# The dashboard binds every interface on purpose (inside a container; publish the port with care:
+# it has no sign-in). `scorecard dashboard` alone binds 127.0.0.1.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     NUMBA_CACHE_DIR=/tmp/numba_cache \
     SCORECARD_DB=sqlite:////var/lib/scorecard/scorecard.db \
+    SCORECARD_SCHEDULER_HEALTH=/tmp/scorecard-scheduler.health \
     STREAMLIT_SERVER_ADDRESS=0.0.0.0 \
     STREAMLIT_SERVER_PORT=8501 \
     STREAMLIT_SERVER_HEADLESS=true \
@@ -17,7 +20,7 @@ COPY pyproject.toml constraints.txt README.md LICENSE ./
 COPY scorecard ./scorecard
 COPY app ./app
 COPY data ./data
-RUN pip install -c constraints.txt -e . \
+RUN pip install -c constraints.txt -e ".[postgres]" \
     && useradd --create-home scorecard \
     && mkdir -p /var/lib/scorecard /tmp/numba_cache \
     && chown scorecard /var/lib/scorecard /tmp/numba_cache

@@ -12,14 +12,15 @@ import csv
 import os
 import re
 import stat
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from scorecard.exceptions import InputError, ScorecardError
 
-__all__ = ["NA_STRINGS", "READERS", "read_for_scoring", "read_table", "write_atomic", "write_table"]
+__all__ = ["NA_STRINGS", "READERS", "csv_header", "read_csv_text_batches", "read_for_scoring", "read_table",
+           "scoring_view", "write_atomic", "write_table"]
 
 # pandas' default na_values for read_csv (pandas._libs.parsers.STR_NA_VALUES; a test pins it).
 NA_STRINGS = frozenset({
@@ -83,12 +84,29 @@ def _csv_text(path: Path, names: list[str], wanted: list[str]) -> pd.DataFrame:
     return frame.astype(object)
 
 
-def _read_csv(path: Path, as_written: bool | Collection[str]) -> pd.DataFrame:
+def csv_header(path: Path) -> list[str]:
+    """The CSV's column names; InputError for none or a repeated one."""
     header = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
     if header.shape[1] == 0:
         raise InputError(f"{str(path)!r} has no columns.")
     _refuse_duplicates(list(header.iloc[0]), path)
-    names = list(pd.read_csv(path, nrows=0).columns)
+    return list(pd.read_csv(path, nrows=0).columns)
+
+
+def read_csv_text_batches(path: str | Path, batch_rows: int) -> Iterator[pd.DataFrame]:
+    """A CSV's rows as text exactly as written (nothing missing), `batch_rows` rows at a time."""
+    path = Path(path)
+    _check_file(path)
+    names = csv_header(path)
+    with pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                     chunksize=batch_rows) as reader:
+        for chunk in reader:
+            chunk.columns = names
+            yield chunk.astype(object)
+
+
+def _read_csv(path: Path, as_written: bool | Collection[str]) -> pd.DataFrame:
+    names = csv_header(path)
     if as_written is True:
         return _csv_text(path, names, names)
     raw = set(as_written or ()) & set(names)
@@ -152,12 +170,17 @@ def read_for_scoring(
         frame = read_table(path)
         return frame, frame
     raw = read_table(path, as_written=True if keep_all_as_written else columns)
+    return raw, scoring_view(raw, columns)
+
+
+def scoring_view(raw: pd.DataFrame, columns: Collection[str]) -> pd.DataFrame:
+    """CSV text as written, with the NA strings of `columns` missing (what the scorer reads)."""
     view = raw.copy()
     for name in columns:
         if name in view.columns:
             values = view[name].astype(object)
             view[name] = values.where(~values.isin(NA_STRINGS) & values.notna(), None)
-    return raw, view
+    return view
 
 
 # ----------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def _free_port() -> int:
 
 def _streamlit_args(monkeypatch, *args: str, env: dict[str, str] | None = None) -> dict[str, str]:
     for name in ("STREAMLIT_SERVER_ADDRESS", "STREAMLIT_SERVER_PORT",
-                 "STREAMLIT_BROWSER_SERVER_ADDRESS"):
+                 "STREAMLIT_BROWSER_SERVER_ADDRESS", "SCORECARD_MAX_UPLOAD_MB"):
         monkeypatch.delenv(name, raising=False)
     for name, value in (env or {}).items():
         monkeypatch.setenv(name, value)
@@ -49,6 +49,9 @@ def test_defaults_are_local_and_quiet(monkeypatch):
     assert flags["--browser.gatherUsageStats"] == "false"
     assert flags["--server.headless"] == "true"
     assert flags["--browser.serverAddress"] == "127.0.0.1"
+    assert flags["--server.enableXsrfProtection"] == "true"
+    assert flags["--client.toolbarMode"] == "viewer"  # no Deploy button
+    assert int(flags["--server.maxUploadSize"]) == 200
 
 
 def test_all_interfaces_only_on_request_and_still_no_external_lookup(monkeypatch):
@@ -61,11 +64,23 @@ def test_all_interfaces_only_on_request_and_still_no_external_lookup(monkeypatch
     assert flags["--server.address"] == "0.0.0.0" and flags["--server.port"] == port
 
 
+def test_upload_limit_from_the_environment(monkeypatch):
+    flags = _streamlit_args(monkeypatch, "--port", str(_free_port()),
+                            env={"SCORECARD_MAX_UPLOAD_MB": "50"})
+    assert flags["--server.maxUploadSize"] == "50"
+    monkeypatch.setenv("SCORECARD_MAX_UPLOAD_MB", "lots")
+    result = runner.invoke(app, ["dashboard", "--port", str(_free_port())])
+    assert result.exit_code != 0 and "SCORECARD_MAX_UPLOAD_MB='lots'" in result.output
+
+
 def test_project_config_and_docker_image_say_the_same():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["address"] == "127.0.0.1"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["browser"]["serverAddress"]
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["server"]["maxUploadSize"] == 200
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "STREAMLIT_SERVER_ADDRESS=0.0.0.0" in dockerfile  # explicit, on purpose
     assert "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false" in dockerfile
@@ -133,3 +148,12 @@ def test_start_makes_no_network_call_even_on_all_interfaces(tmp_path):
         trap.close()
     assert trap.hits == 0, f"the dashboard made {trap.hits} outgoing request(s)"
     assert "External URL" not in output and f"http://localhost:{port}" in output
+
+
+def test_no_page_renders_raw_html():
+    """Data and store contents reach the page only through Streamlit's escaping elements."""
+    sources = {path: path.read_text() for path in (ROOT / "app").rglob("*.py")}
+    assert len(sources) >= 10
+    for path, text in sources.items():
+        for raw in ("unsafe_allow_html", "st.html(", "components.html", "components.v1"):
+            assert raw not in text, f"{path.relative_to(ROOT)} uses {raw}"

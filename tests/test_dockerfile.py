@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from polling import wait_for
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -90,3 +92,155 @@ def test_image_start_command_serves_health(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+# ----------------------------------------------------------------------------------------------
+# compose.yaml: dashboard + scheduler + PostgreSQL
+# ----------------------------------------------------------------------------------------------
+
+
+def compose() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+
+def probe(healthcheck: dict) -> list[str]:
+    """A compose healthcheck's exec-form command, without the leading CMD."""
+    test = healthcheck["test"]
+    assert isinstance(test, list) and test[0] == "CMD", "healthchecks should be exec form"
+    return test[1:]
+
+
+def test_compose_runs_dashboard_scheduler_and_postgres_with_health_and_restart():
+    spec = compose()
+    services = spec["services"]
+    assert set(services) == {"db", "dashboard", "scheduler"}
+    for name, service in services.items():
+        assert service["restart"] in ("always", "unless-stopped"), name
+        assert probe(service["healthcheck"]), name
+        assert service["healthcheck"]["retries"] >= 1, name
+    db, dashboard, scheduler = services["db"], services["dashboard"], services["scheduler"]
+    assert db["image"].startswith("postgres:")
+    volume, _, target = db["volumes"][0].partition(":")
+    assert target == "/var/lib/postgresql/data" and volume in spec["volumes"]
+    assert probe(db["healthcheck"])[0] == "pg_isready"
+    # one image, two commands: the dashboard is the image's CMD, the scheduler overrides it
+    assert dashboard["build"] == "." and dashboard["image"] == scheduler["image"]
+    assert "command" not in dashboard and dockerfile_cmd() == ["scorecard", "dashboard"]
+    assert scheduler["command"][:2] == ["scorecard", "scheduler"]
+    port = dockerfile_env()["STREAMLIT_SERVER_PORT"]
+    assert f"127.0.0.1:{port}/_stcore/health" in " ".join(probe(dashboard["healthcheck"]))
+    assert probe(scheduler["healthcheck"])[:2] == ["scorecard", "scheduler-health"]
+    assert dockerfile_env()["SCORECARD_SCHEDULER_HEALTH"]  # where the scheduler beats and the probe looks
+    for service in (dashboard, scheduler):
+        url = service["environment"]["SCORECARD_DB"]
+        assert url.startswith("postgresql+psycopg://") and "@db:5432/" in url
+        assert service["depends_on"]["db"]["condition"] == "service_healthy"
+    assert dashboard["environment"] == scheduler["environment"]  # the same store
+    files = scheduler["volumes"][0].split(":")
+    assert files[0] in spec["volumes"]
+    assert '".[postgres]"' in (ROOT / "Dockerfile").read_text()  # the image can reach PostgreSQL
+
+
+def scorecard_command(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scorecard", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def dashboard_healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.read().decode() == "ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def monitored_files(tmp_path):
+    """A small card, its reference sample and three months of current data, on disk."""
+    import warnings
+
+    from scorecard import BinningProcess
+    from scorecard.datasets import make_applications
+    from scorecard.model.scorecard import Scorecard
+    from scorecard.model.spec import save_spec
+
+    book = make_applications(4_000, seed=11, n_months=4)
+    development = book[book["application_month"] == "2023-01"]
+    X = development.drop(columns=["default", "application_month", "protected"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        card = Scorecard(BinningProcess()).fit(X, development["default"])
+    model = save_spec(card.to_spec(), tmp_path / "model.json")
+    development.to_parquet(tmp_path / "reference.parquet")
+    book[book["application_month"] > "2023-01"].to_parquet(tmp_path / "current.parquet")
+    return model, tmp_path / "reference.parquet", tmp_path / "current.parquet"
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_deployment_commands_come_up_healthy_and_share_the_store(postgres_url, monitored_files,
+                                                                  tmp_path, monkeypatch):
+    """compose.yaml's two commands, outside Docker, on one PostgreSQL store: both report healthy;
+    a schedule added through the CLI is run by the scheduler; the dashboard's reader shows it."""
+    from streamlit.testing.v1 import AppTest
+
+    from scorecard.storage import MonitorStore
+
+    services = compose()["services"]
+    port = free_port()
+    health_file = tmp_path / "scheduler.health"
+    env = {**os.environ, **dockerfile_env(), "SCORECARD_DB": postgres_url,
+           "STREAMLIT_SERVER_PORT": str(port), "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
+           "NUMBA_CACHE_DIR": str(tmp_path / "numba"), "SCORECARD_SCHEDULER_HEALTH": str(health_file),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    scheduler_cmd = list(services["scheduler"]["command"])
+    scheduler_cmd[scheduler_cmd.index("--sync-seconds") + 1] = "1"  # pick up the schedule at once
+    health_cmd = probe(services["scheduler"]["healthcheck"])
+    logs = {name: open(tmp_path / f"{name}.log", "w") for name in ("dashboard", "scheduler")}
+    processes = {
+        "dashboard": subprocess.Popen(dockerfile_cmd(), cwd=ROOT, env=env, stdout=logs["dashboard"],
+                                      stderr=subprocess.STDOUT),
+        "scheduler": subprocess.Popen(scheduler_cmd, cwd=ROOT, env=env, stdout=logs["scheduler"],
+                                      stderr=subprocess.STDOUT)}
+
+    def log(name: str) -> str:
+        return (tmp_path / f"{name}.log").read_text()[-3000:]
+
+    try:
+        model, reference, current = monitored_files
+        for args in (["monitor", "create", "apps", "--model", str(model), "--reference",
+                      str(reference), "--source", str(current), "--period-column",
+                      "application_month"],
+                     ["schedule", "add", "apps", "--cron", "* * * * *"]):  # while both start
+            done = scorecard_command(args, env)
+            assert done.returncode == 0, done.stderr
+        assert wait_for(lambda: dashboard_healthy(port), 120), log("dashboard")
+        assert wait_for(lambda: scorecard_command(health_cmd[1:], env).returncode == 0, 120), \
+            log("scheduler")
+        store = MonitorStore(postgres_url)
+        assert wait_for(lambda: any(r.status == "succeeded" and r.trigger == "scheduler"
+                                      for r in store.runs("apps")), 150), log("scheduler")
+        assert [r.period for r in store.results("apps")] == ["2023-02", "2023-03", "2023-04"]
+        assert all(p.poll() is None for p in processes.values())
+        assert dashboard_healthy(port)
+
+        monkeypatch.setenv("SCORECARD_DB", postgres_url)
+        at = AppTest.from_file(str(ROOT / "app" / "main.py"), default_timeout=120).run()
+        at.switch_page("views/overview.py").run()
+        assert not at.exception, at.exception
+        shown = at.dataframe[0].value
+        assert list(shown["monitor"]) == ["apps"] and shown.loc[0, "periods"] == 3
+        assert shown.loc[0, "latest_period"] == "2023-04"
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            process.wait(timeout=60)
+        for handle in logs.values():
+            handle.close()
+    assert processes["scheduler"].returncode == 0, log("scheduler")
+    assert not health_file.exists()  # a stopped scheduler is unhealthy at once
+    stopped = scorecard_command(health_cmd[1:], env)
+    assert stopped.returncode == 1 and "not running" in stopped.stderr

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import charts
+import display
 import state
 
 st.title("Optimal binning")
@@ -12,23 +13,27 @@ with st.sidebar:
     max_bins = st.slider("Maximum bins (numeric)", 2, 20, 8, key="max_bins")
     min_bin_size = st.slider("Minimum bin share", 0.0, 0.2, 0.05, step=0.01, key="min_bin_size")
     prebinning = st.selectbox("Pre-binning", ["quantile", "stumps"], key="prebinning")
-process = state.binning_for(dataset, trend, max_bins, min_bin_size, prebinning)
+fitted = state.binning_for(dataset, trend, max_bins, min_bin_size, prebinning)
+state.show_warnings(fitted, "Binning")
+process = fitted.value
 summary = process.summary()
 
 st.caption(
     "Bins maximise IV exactly under the constraints (monotone event rate, minimum share, maximum "
     "bins); missing and special values keep their own bins. The bins were chosen on these rows, "
-    "so intervals and p-values are optimistic: judge characteristics on hold-out data."
+    "so intervals and p-values are optimistic: judge characteristics on hold-out data. To edit "
+    "bins and build a card from them, use the **Build** page."
 )
-st.dataframe(summary[["name", "dtype", "n_bins", "trend", "iv", "iv_se", "iv_ci_low",
-                      "iv_ci_high", "p_value", "selected"]],
-             hide_index=True, column_config=state.NUMBER_FORMATS)
+columns = [c for c in ["name", "dtype", "n_bins", "trend", "iv", "iv_se", "iv_corrected",
+                       "iv_ci_low", "iv_ci_high", "p_value", "selected"] if c in summary.columns]
+display.show_table(summary, columns, estimates=[("iv", "iv_se")], key="binning_summary")
 st.altair_chart(charts.iv_interval_chart(summary, process.level), width="stretch")
 
 st.header("Bins of one characteristic")
 name = st.selectbox("Characteristic", summary["name"].tolist(), key="binned_characteristic")
-table = charts.display_frame(process.binning_tables_[name].to_frame())
+table = process.binning_tables_[name].to_frame()
 shown = table[table["total"] > 0]
 st.altair_chart(charts.woe_chart(shown), width="stretch")
-st.dataframe(table[["label", "kind", "goods", "bads", "share", "event_rate", "woe", "woe_se",
-                    "iv_contrib"]], hide_index=True)
+display.show_table(table, ["label", "kind", "goods", "bads", "share", "event_rate", "woe",
+                           "woe_se", "iv_contrib"], estimates=[("woe", "woe_se")],
+                   key="binning_bins")

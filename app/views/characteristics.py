@@ -2,46 +2,47 @@
 
 import streamlit as st
 
+import actions
 import charts
+import display
 import state
 
 st.title("Characteristics by information value")
 dataset = state.current_dataset()
 n_bins = st.sidebar.slider("Quantile pre-bins (numeric)", 5, 40, 20, key="n_bins")
-report = state.iv_report_for(dataset, n_bins)
+fitted = state.iv_report_for(dataset, n_bins)
+state.show_warnings(fitted, "IV report")
+report = fitted.value
 summary = report.summary
 level = f"{report.level:.0%}"
-report_id = state.saved_report_id(dataset, n_bins)
 
 st.caption(
     f"IV = Jeffreys divergence between the goods' and bads' distributions over each "
-    f"characteristic's unsupervised pre-bins. 'IV plug-in' is the raw estimate (biased upward by "
-    f"about (bins - 1) / n_eff); 'IV corrected' is the bias-corrected estimate, drawn as the "
-    f"point, always inside its {level} interval (noncentral chi-square inversion, widened to the "
-    f"bias-corrected Wald interval far from zero). p_method: "
-    "chi2, or permutation (tables with the same margins) where expected counts are small; "
-    "q = Benjamini-Hochberg adjusted p-value. 'reliable' is False where too few counts leave "
-    "the tests' level unproven (docs/STATISTICS.md, section 7)."
-    + (f" Saved as report #{report_id}." if report_id else "")
+    f"characteristic's unsupervised pre-bins. 'IV' is the plug-in estimate with its SE (biased "
+    f"upward by about (bins - 1) / n_eff); 'IV corrected' is the bias-corrected estimate, drawn "
+    f"as the point, always inside its {level} interval (noncentral chi-square inversion, widened "
+    f"to the bias-corrected Wald interval far from zero). Test: chi2, or permutation (tables "
+    "with the same margins) where expected counts are small; q-value = Benjamini-Hochberg "
+    "adjusted p-value. 'Reliable' is False where too few counts leave the tests' level unproven "
+    "(docs/STATISTICS.md, section 7). Dashed lines: IV 0.02 / 0.1 / 0.3 (weak / medium / strong)."
 )
-table = summary[["name", "kind", "n_bins", "iv", "iv_corrected", "iv_se", "iv_ci_low",
-                 "iv_ci_high", "p_value", "p_method", "q_value", "reliable"]]
-st.dataframe(table.rename(columns={"iv": "IV plug-in", "iv_corrected": "IV corrected"}),
-             hide_index=True, column_config={
-                 **state.NUMBER_FORMATS,
-                 "IV plug-in": st.column_config.NumberColumn(format="%.4f"),
-                 "IV corrected": st.column_config.NumberColumn(format="%.4f")})
+display.show_table(summary, ["name", "kind", "n_bins", "iv", "iv_se", "iv_corrected",
+                             "iv_ci_low", "iv_ci_high", "p_value", "p_method", "q_value",
+                             "reliable"], estimates=[("iv", "iv_se")], key="iv_summary")
 unreliable = summary.loc[~summary["reliable"].astype(bool) & (summary["note"] == ""), "name"]
 if len(unreliable):
     st.warning("Unreliable: too few counts for the tests to hold their level: "
                + ", ".join(unreliable.astype(str)))
 st.altair_chart(charts.iv_interval_chart(summary, report.level), width="stretch")
+actions.offer("Save this report to the store", "save_iv", actions.save_iv_report, dataset, n_bins,
+              done="Saved as report #{} (see **Saved results**).", failed="Results not saved")
 
 st.header("Weight of Evidence per bin")
-st.caption("Bars: WoE; whiskers: 95% Wald intervals (WoE +- 1.96 SE, delta method).")
+st.caption("Bars: WoE (blue: leans good, vermillion: leans bad); whiskers: 95% Wald intervals "
+           "(WoE ± 1.96 SE, delta method).")
 order = summary.dropna(subset=["iv"])["name"].tolist()
 name = st.selectbox("Characteristic", order, key="characteristic")
-woe = charts.display_frame(report.woe(name))
+woe = report.woe(name)
 st.altair_chart(charts.woe_chart(woe), width="stretch")
-st.dataframe(woe[["label", "goods", "bads", "share", "event_rate", "woe", "woe_se", "iv_contrib"]],
-             hide_index=True)
+display.show_table(woe, ["label", "goods", "bads", "share", "event_rate", "woe", "woe_se",
+                         "iv_contrib"], estimates=[("woe", "woe_se")], key="iv_bins")

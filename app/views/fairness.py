@@ -3,12 +3,12 @@ Pareto front of scorecards; pick a point to see its card, by-group metrics and e
 
 import streamlit as st
 
-import charts
+import display
 import state
 from scorecard.datasets import DATASETS
-from scorecard.export import DIALECTS, EXTENSIONS, FORMATS, export_bytes
+from scorecard.export import DIALECTS
 from scorecard.fairness.disparity import GroupMetrics
-from scorecard.model.spec import dumps_spec, points_table
+from scorecard.model.spec import points_table
 
 st.title("Fairness")
 dataset = state.current_dataset()
@@ -25,7 +25,9 @@ with st.sidebar:
 if not protected:
     st.info("Pick at least one protected attribute in the sidebar.")
     st.stop()
-front = state.front_for(dataset, tuple(protected), eps_grid, confidence, score_level)
+fitted = state.front_for(dataset, tuple(protected), eps_grid, confidence, score_level)
+state.show_warnings(fitted, "Fairness front")
+front = fitted.value
 meta = front.meta
 primary = meta["primary"]
 st.caption(
@@ -39,15 +41,14 @@ st.header("Characteristics")
 st.caption(f"On hold-out rows. IV_fair: the worst group against the reference over the "
            f"characteristic's bins; compliant: H0 IV_fair >= {meta['compliance_eps']:g} "
            f"rejected at {1 - meta['level']:.0%} (noncentral chi-square).")
-st.dataframe(charts.display_frame(front.characteristics), hide_index=True,
-             key="fairness_characteristics")
+display.show_table(front.characteristics, key="fairness_characteristics")
 
 st.header("Pareto front")
 for item in front.infeasible:
     st.warning(f"Budget {item['epsilon']}: {item['reason']}")
 st.altair_chart(front.chart(), width="stretch")
 points = front.table()
-st.dataframe(points, hide_index=True, key="fairness_points")
+display.show_table(points, estimates=[("fair_iv", "fair_iv_se")], key="fairness_points")
 
 if not front.points:
     st.stop()
@@ -71,17 +72,12 @@ cols[2].metric("Score IV between groups", f"{point['fair_iv']['value']:.4f}",
 cols[3].metric("Cut-off score", f"{point['cutoff']:g}",
                help=f"approves {point['approval_rate']:.1%} of hold-out rows")
 st.subheader("By group")
-st.dataframe(GroupMetrics.from_dict(point["by_group"]).by_group.reset_index(), hide_index=True,
-             key="fairness_by_group")
+display.show_table(GroupMetrics.from_dict(point["by_group"]).by_group.reset_index(),
+                   key="fairness_by_group")
 st.subheader("Scorecard")
-st.dataframe(charts.display_frame(points_table(spec)), hide_index=True, key="fairness_card")
+display.show_table(points_table(spec), key="fairness_card")
 dialect = st.selectbox("SQL dialect", DIALECTS, key="fairness_dialect")
 stem = f"{dataset}_fair_point{k}"
-buttons = st.columns(len(FORMATS) + 1)
-buttons[0].download_button("Spec (JSON)", dumps_spec(spec), file_name=f"{stem}.json",
-                           mime="application/json", key="fairness_download_json")
-for column, fmt in zip(buttons[1:], FORMATS):
-    column.download_button(fmt.upper(), export_bytes(spec, fmt, dialect=dialect),
-                           file_name=f"{stem}{EXTENSIONS[fmt]}", key=f"fairness_download_{fmt}")
+display.export_buttons(spec, stem, dialect, key="fairness_download")
 st.download_button("Whole front (JSON)", front.to_json(), file_name=f"{dataset}_front.json",
-                   mime="application/json", key="fairness_download_front")
+                   mime="application/json", key="fairness_download_front", on_click="ignore")

@@ -2,6 +2,7 @@
 
 `OptimalBinner` bins one characteristic; `BinningProcess` bins every characteristic of a frame,
 selects by IV and transforms to WoE; `BinningTable` is the frozen, JSON-serialisable result.
+`fit_file` and `transform_file` run a BinningProcess on a CSV or parquet table larger than memory.
 Names are imported on first use, so the IV report (`scorecard.binning.prebinning`, the CLI's
 `iv`) does not load scikit-learn.
 """
@@ -12,8 +13,10 @@ _LAZY = {
     "BinningWarning": "scorecard.binning._columns",
     "MergeResult": "scorecard.binning._solver",
     "OptimalBinner": "scorecard.binning.binner",
+    "fit_file": "scorecard.binning.files",
     "optimal_merge": "scorecard.binning._solver",
     "stump_split_candidates": "scorecard.binning._prebin",
+    "transform_file": "scorecard.binning.files",
 }
 
 __all__ = sorted(_LAZY)

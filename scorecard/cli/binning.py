@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -116,6 +116,10 @@ def bin_command(
         metavar="IV", show_default="select all",
         help="Select only characteristics whose IV interval's lower end exceeds this.")] = None,
     jobs: Jobs = JOBS_DEFAULT,
+    engine: Annotated[str, typer.Option(
+        metavar="ENGINE", help="memory (read the whole file), chunked (batches of rows: files "
+        "larger than memory; DATA may be a parquet dataset folder) or dask (parquet on "
+        "Dask).")] = "memory",
 ) -> None:
     """Optimal (exact, monotone) binning of every characteristic, saved as JSON.
 
@@ -124,13 +128,21 @@ def bin_command(
     them on hold-out rows.
     """
     from scorecard.binning import BinningProcess
-    from scorecard.io import read_table, write_atomic
+    from scorecard.io import read_table
     from scorecard.validation import binary_target, require_columns
 
     if out is None and not report:
         raise InputError("nothing to do: give --out FILE.json, --report, or both.")
     if monotone not in TREND_OPTIONS:
         raise InputError(f"--monotone must be one of {', '.join(TREND_OPTIONS)}; got {monotone!r}.")
+    if engine != "memory":
+        process = _bin_file(data, target, bad_value, special, exclude, engine, dict(
+            special_values=parse_specials(special) or None, monotonic_trend=trend_from_option(monotone),
+            max_n_bins=max_bins, min_bin_size=min_bin_size, prebinning=prebinning,
+            n_jobs=check_jobs(jobs),
+            selection={"iv_ci_low": {"min": min_iv_low}} if min_iv_low is not None else None))
+        _write_binning(process, out, report)
+        return
     frame = read_table(data)
     require_columns(frame, [target], what="target column")
     require_columns(frame, exclude, what="excluded column")
@@ -143,6 +155,29 @@ def bin_command(
         monotonic_trend=trend_from_option(monotone), max_n_bins=max_bins,
         min_bin_size=min_bin_size, prebinning=prebinning, n_jobs=check_jobs(jobs),
     ).fit(frame[columns], y)
+    _write_binning(process, out, report)
+
+
+def _bin_file(data: Path, target: str, bad_value: Optional[str], special: list[str],
+              exclude: list[str], engine: str, options: dict) -> Any:
+    """`scorecard bin --engine chunked|dask`: the file is read in batches (`fit_file`)."""
+    from scorecard.binning import BinningProcess, fit_file
+    from scorecard.chunked import ChunkedTable
+
+    if engine not in ("chunked", "dask"):
+        raise InputError(f"--engine must be memory, chunked or dask; got {engine!r}.")
+    table = ChunkedTable(data)
+    table.require([target], "target column")
+    table.require(exclude, "excluded column")
+    table.require(list(parse_specials(special)), "special-value column")
+    columns = [c for c in table.columns if c != target and c not in set(exclude)]
+    process = BinningProcess(columns=columns, **options)
+    return fit_file(process, data, target, bad_value=bad_value, engine=engine)
+
+
+def _write_binning(process: Any, out: Optional[Path], report: bool) -> None:
+    from scorecard.io import write_atomic
+
     if out is not None:
         text = process.to_json()
         write_atomic(out, lambda tmp: tmp.write_text(text))

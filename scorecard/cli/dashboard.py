@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from scorecard.cli.common import friendly_errors
+from scorecard.cli.common import echo, friendly_errors
 from scorecard.exceptions import InputError
 
 
@@ -65,7 +65,7 @@ def dashboard(
     address: Annotated[Optional[str], typer.Option(
         metavar="HOST", show_default=f"$STREAMLIT_SERVER_ADDRESS, else {DEFAULT_ADDRESS}",
         help=f"Address to bind: {DEFAULT_ADDRESS} (this machine only) or 0.0.0.0 (every "
-             "interface: the dashboard has no sign-in).")] = None,
+             "interface: configure sign-in first, see README).")] = None,
     port: Annotated[Optional[int], typer.Option(
         metavar="PORT", show_default=f"$STREAMLIT_SERVER_PORT, else {DEFAULT_PORT}",
         help="Port to listen on.")] = None,
@@ -82,17 +82,36 @@ def dashboard(
             raise InputError(f"STREAMLIT_SERVER_PORT={text!r} is not a port number.")
         port = int(text)
     check_listen(address, port)
+    upload_mb = os.environ.get("SCORECARD_MAX_UPLOAD_MB") or "200"
+    if not upload_mb.isdigit() or int(upload_mb) < 1:
+        raise InputError(f"SCORECARD_MAX_UPLOAD_MB={upload_mb!r} must be a whole number of MB.")
     # A wildcard address would make Streamlit print an "External URL" found by asking a web
     # service; a fixed browser.serverAddress prints one local URL instead.
     shown = "localhost" if address in ("0.0.0.0", "::") else address
     args = [sys.executable, "-m", "streamlit", "run", str(app_script()),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.address", address, "--server.port", str(port),
-            "--browser.serverAddress", os.environ.get("STREAMLIT_BROWSER_SERVER_ADDRESS", shown)]
+            "--browser.serverAddress", os.environ.get("STREAMLIT_BROWSER_SERVER_ADDRESS", shown),
+            "--server.enableXsrfProtection", "true", "--client.toolbarMode", "viewer",
+            "--server.maxUploadSize", upload_mb]
     os.execv(sys.executable, args)
 
 
+def hash_password() -> None:
+    """Print an argon2id hash of a password typed twice, for the dashboard's user list.
+
+    Put it in $SCORECARD_AUTH_FILE (a table users.NAME with role = "viewer" or "editor" and
+    password = HASH) or in $SCORECARD_USERS (NAME:ROLE:HASH); the password is stored nowhere.
+    """
+    from scorecard.users import hash_password as make_hash
+
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    echo(make_hash(password))
+
+
 def register(app: typer.Typer) -> None:
-    """Add the dashboard command to the CLI app."""
+    """Add the dashboard commands to the CLI app."""
     app.command("dashboard", short_help="Start the Streamlit dashboard (local by "
                 "default).")(friendly_errors(dashboard))
+    app.command("hash-password", short_help="Print an argon2id hash of a password for the "
+                "dashboard's user list.")(friendly_errors(hash_password))

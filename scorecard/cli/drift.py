@@ -64,6 +64,9 @@ def drift(
         "alone).")] = "test",
     chunksize: Annotated[int, typer.Option(metavar="ROWS", help="Rows read at a time.")]
     = 250_000,
+    dask: Annotated[bool, typer.Option(
+        "--dask", help="Count a parquet file or dataset folder --current on Dask (pip install "
+        "'scorecard[dask]'); the same reports.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {period: report}.")]
     = False,
     html: Annotated[Optional[Path], typer.Option(
@@ -94,6 +97,7 @@ def drift(
     reports = drift_reports(
         spec, reference, current, period_column=period_column, date_column=date_column,
         freq=freq, periods=period or None, reference_mode=reference_mode, chunksize=chunksize,
+        engine="dask" if dask else "chunked",
         thresholds={"watch": watch, "material": material, "rule": status_rule},
     )
     if html is not None:

@@ -26,6 +26,7 @@ from scorecard.cli.common import (
     new_app,
 )
 from scorecard.exceptions import InputError
+from scorecard.scheduling.health import HEALTH_ENV
 
 MonitorName = Annotated[str, typer.Argument(metavar="NAME", show_default=False,
                                             help="Monitor name (unique in the store).")]
@@ -261,6 +262,9 @@ def scheduler(
         metavar="SECONDS", help="Seconds before the first retry (doubles).")] = 60.0,
     sync_seconds: Annotated[float, typer.Option(
         metavar="SECONDS", help="How often to pick up schedule changes.")] = 30.0,
+    health_file: Annotated[Optional[Path], typer.Option(
+        envvar=HEALTH_ENV, metavar="FILE", help="Rewrite this heartbeat file at every sync "
+        "(checked by `scorecard scheduler-health`); removed on a clean stop.")] = None,
 ) -> None:
     """Run the stored schedules until stopped (Ctrl-C or SIGTERM); one scheduler per store."""
     import logging
@@ -271,10 +275,27 @@ def scheduler(
         raise InputError("--retries must be >= 0, --backoff and --sync-seconds > 0.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    process = Scheduler(retries=retries, backoff=backoff, sync_seconds=sync_seconds)
+    process = Scheduler(retries=retries, backoff=backoff, sync_seconds=sync_seconds,
+                        health_file=health_file)
     signal.signal(signal.SIGTERM, lambda *_: process.request_stop())
     echo(f"scheduler running on {process.store.db.display_url}; Ctrl-C to stop", err=True)
     process.run_forever()
+
+
+def scheduler_health(
+    health_file: Annotated[Path, typer.Option(
+        envvar=HEALTH_ENV, metavar="FILE", help="The scheduler's --health-file.")],
+    max_age: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds after which a heartbeat is stale (a few times "
+        "--sync-seconds).")] = 120.0,
+) -> None:
+    """Exit 0 if the scheduler wrote its heartbeat recently, 1 if not (a health probe)."""
+    from scorecard.scheduling.health import check_heartbeat
+
+    health = check_heartbeat(health_file, max_age)
+    echo(("healthy: " if health.ok else "unhealthy: ") + health.message, err=not health.ok)
+    if not health.ok:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
@@ -299,3 +320,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(schedule_app, name="schedule")
     app.command("scheduler", short_help="Run the stored schedules until stopped.")(
         friendly_errors(scheduler))
+    app.command("scheduler-health", short_help="Exit 0 if the scheduler's heartbeat is fresh.")(
+        friendly_errors(scheduler_health))

@@ -205,7 +205,8 @@ def _load_model(model: Path, point: int | None) -> dict:
 def score(
     model: ModelFile,
     data: Annotated[Path, typer.Argument(metavar="DATA", show_default=False,
-                                         help="CSV or parquet file to score.")],
+                                         help="CSV or parquet file (or parquet dataset folder) "
+                                         "to score.")],
     out: Annotated[Path, typer.Option(metavar="FILE", help="Where to write the scored rows (CSV "
                                       "or parquet).")],
     reason_codes: Annotated[Optional[int], typer.Option(
@@ -219,8 +220,9 @@ def score(
 
     A CSV is read as text exactly as written and parsed as the spec says (numeric
     characteristics as numbers; categorical ones compared as written, "07" is not "7"), so a row
-    scores the same in any file; the output repeats every input value unchanged. Parquet to
-    parquet streams in batches of rows (`scorecard.streaming`): the file may exceed memory.
+    scores the same in any file; the output repeats every input value unchanged. Parquet (a file
+    or a dataset folder) to parquet and CSV to CSV stream in batches of rows
+    (`scorecard.streaming`): the input may exceed memory.
     """
     from scorecard.export.names import output_columns
     from scorecard.io import read_for_scoring, write_table
@@ -242,16 +244,16 @@ def score(
 
 
 def _streams(data: Path, out: Path) -> bool:
-    from scorecard.streaming import is_parquet
+    from scorecard.streaming import streams
 
-    return is_parquet(data) and is_parquet(out)
+    return streams(data, out)
 
 
 def _score_streaming(spec: Any, data: Path, out: Path, reason_codes: int,
                      score_column: str) -> None:
-    from scorecard.streaming import score_parquet
+    from scorecard.streaming import score_file
 
-    done = score_parquet(spec, data, out, reason_codes=reason_codes, score_column=score_column)
+    done = score_file(spec, data, out, reason_codes=reason_codes, score_column=score_column)
     if not done["n_rows"]:
         echo(f"scored 0 rows; wrote {out}")
         return

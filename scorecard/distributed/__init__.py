@@ -50,18 +50,27 @@ def per_partition(
     """`func(partition, *aligned partitions, partition_index=i, **kwargs)` of every partition,
     computed in one Dask graph; the results (small tables) come back to the client in order.
 
-    `aligned` are Dask Series partitioned like `frame`, or None (passed as None).
+    `aligned` are Dask Series partitioned like `frame`, or None (passed as None). They travel
+    as columns of `frame` and are split off in each task: taken apart, Dask's optimizer may
+    partition differently-projected reads of one parquet dataset differently.
     """
     import dask
 
-    parts = _delayed_parts(frame)
-    others = [_delayed_parts(a) if a is not None else [None] * len(parts) for a in aligned]
-    task = dask.delayed(func, pure=True)
+    names = [f"__scorecard_aligned_{k}" for k in range(len(aligned))]
+    given = {n: a for n, a in zip(names, aligned) if a is not None}
+    combined = frame.assign(**given) if given else frame  # type: ignore[attr-defined]
+    task = dask.delayed(_split_call, pure=True)
     graph = [
-        task(part, *(o[i] for o in others), partition_index=i, **kwargs)
-        for i, part in enumerate(parts)
+        task(part, func, names, list(given), partition_index=i, **kwargs)
+        for i, part in enumerate(_delayed_parts(combined))
     ]
     return list(dask.compute(*graph))
+
+
+def _split_call(part: Any, func: Callable[..., Any], names: list[str], given: list[str],
+                **kwargs: Any) -> Any:
+    others = [part[n] if n in given else None for n in names]
+    return func(part.drop(columns=given) if given else part, *others, **kwargs)
 
 
 def sample_allocation(sizes: Sequence[int], sample_size: int, seed: int) -> np.ndarray:

@@ -8,18 +8,22 @@ added to that period's counts, so memory holds one chunk and the count tables on
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from scorecard.validation import category_text
+from scorecard.chunked import parquet_files
+from scorecard.distributed import is_dask
 from scorecard.exceptions import InputError
 from scorecard.monitoring.bands import score_band_edges
 from scorecard.monitoring.counting import FrozenBins, SampleCounts
 from scorecard.monitoring.report import DriftReport, report_from_counts
 from scorecard.monitoring.sources import DEFAULT_CHUNKSIZE, describe_source, iter_chunks
+from scorecard.validation import category_text
 
 __all__ = ["FREQUENCIES", "drift_reports", "period_labels"]
 
@@ -87,9 +91,56 @@ def _check_rule(period_column: object, date_column: object, freq: object) -> Non
         _frequency(freq)
 
 
+def add_period_counts(
+    by_period: dict[str, SampleCounts], frozen: FrozenBins, chunk: pd.DataFrame,
+    rule: Mapping[str, str | None], wanted: set[str] | None, file_period: str | None = None,
+) -> dict[str, SampleCounts]:
+    """Add the rows of `chunk` to the counts of their periods in `by_period` (periods not in
+    `wanted` are skipped); `rule` holds period_column, date_column and freq."""
+    if (rule.get("period_column") or rule.get("date_column")) is not None:
+        codes, uniques = pd.factorize(period_labels(chunk, **rule))
+        groups = [(str(u), np.flatnonzero(codes == i)) for i, u in enumerate(uniques)]
+    else:
+        groups = [(file_period or ALL_ROWS, None)]
+    for key, rows in groups:
+        if wanted is not None and key not in wanted:
+            continue
+        part = chunk if rows is None else chunk.iloc[rows]
+        counts = by_period.setdefault(key, SampleCounts.empty(frozen))
+        counts.add(frozen, part, f"current (period {key})")
+    return by_period
+
+
+def _period_counts(chunk: pd.DataFrame, *, frozen: FrozenBins, rule: Mapping[str, str | None],
+                   wanted: set[str] | None) -> dict[str, SampleCounts]:
+    return add_period_counts({}, frozen, chunk, rule, wanted)
+
+
+def _dask_source(source: object, columns: list[str]) -> object:
+    """A Dask DataFrame of `source`: itself, or a parquet file or dataset folder read lazily."""
+    if is_dask(source):
+        return source
+    if not isinstance(source, (str, os.PathLike)) or str(source).startswith("sql:"):
+        raise InputError("engine='dask' reads a parquet file or dataset folder (or a Dask "
+                         f"DataFrame); got {describe_source(source)}.")
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        raise InputError("engine='dask' needs Dask: pip install 'scorecard[dask]'.") from None
+    import pyarrow.parquet as pq
+
+    files = parquet_files(source)
+    present = set(pq.read_schema(files[0]).names)
+    return dd.read_parquet([str(f) for f in files], columns=[c for c in columns if c in present])
+
+
 def _count_source(
     frozen: FrozenBins, source: object, columns: list[str], chunksize: int, what: str
 ) -> SampleCounts:
+    if is_dask(source):
+        from scorecard.monitoring._dask import dask_sample_counts
+
+        return dask_sample_counts(frozen, source, what)
     counts = SampleCounts.empty(frozen)
     for _, chunk in iter_chunks(source, columns=columns, chunksize=chunksize):
         counts.add(frozen, chunk, what)
@@ -107,6 +158,7 @@ def drift_reports(
     periods: Sequence[str] | None = None,
     reference_mode: str = "sample",
     chunksize: int = DEFAULT_CHUNKSIZE,
+    engine: str = "chunked",
     **options: Any,
 ) -> dict[str, DriftReport]:
     """One drift report per period of ``source`` against ``reference``, in period order.
@@ -119,7 +171,14 @@ def drift_reports(
     is reported as empty (status "empty", n_current 0). Every period's report uses the same
     score bands (the reference's deciles unless ``score_edges`` is given). Other options as in
     `drift_report`.
+
+    ``engine="chunked"`` (default) reads the source here, ``chunksize`` rows at a time;
+    ``engine="dask"`` counts a parquet file or dataset folder (a folder here is one dataset, not
+    one file per period) partition by partition on Dask's scheduler, as does a Dask DataFrame
+    source with either engine; the reports are the same. The reference may be a Dask DataFrame.
     """
+    if engine not in ("chunked", "dask"):
+        raise InputError(f"engine must be 'chunked' or 'dask', got {engine!r}.")
     _check_rule(period_column, date_column, freq)
     if periods is not None:
         if isinstance(periods, str) or not all(isinstance(p, str) for p in periods):
@@ -131,25 +190,21 @@ def drift_reports(
         raise InputError(f"the reference {describe_source(reference)} has no rows.")
     if options.get("score_edges") is None:
         options["score_edges"] = score_band_edges(ref.score_values, ref.score_counts.sum(axis=1))
+    rule = {"period_column": period_column, "date_column": date_column, "freq": freq}
     rule_column = period_column or date_column
     columns = needed + ([rule_column] if rule_column else [])
     wanted = None if periods is None else set(periods)
-    by_period: dict[str, SampleCounts] = {}
-    stems = wanted if rule_column is None else None
-    for file_period, chunk in iter_chunks(source, columns=columns, chunksize=chunksize, stems=stems):
-        if rule_column is not None:
-            labels = period_labels(chunk, period_column=period_column, date_column=date_column,
-                                   freq=freq)
-            codes, uniques = pd.factorize(labels)
-            groups = [(str(u), np.flatnonzero(codes == i)) for i, u in enumerate(uniques)]
-        else:
-            groups = [(file_period or ALL_ROWS, None)]
-        for key, rows in groups:
-            if wanted is not None and key not in wanted:
-                continue
-            part = chunk if rows is None else chunk.iloc[rows]
-            counts = by_period.setdefault(key, SampleCounts.empty(frozen))
-            counts.add(frozen, part, f"current (period {key})")
+    if engine == "dask" or is_dask(source):
+        from scorecard.monitoring._dask import dask_period_counts
+
+        split = partial(_period_counts, frozen=frozen, rule=rule, wanted=wanted)
+        by_period = dask_period_counts(frozen, _dask_source(source, columns), split)
+    else:
+        by_period = {}
+        stems = wanted if rule_column is None else None
+        for file_period, chunk in iter_chunks(source, columns=columns, chunksize=chunksize,
+                                              stems=stems):
+            add_period_counts(by_period, frozen, chunk, rule, wanted, file_period)
     keys = sorted(by_period) if periods is None else list(periods)
     return {
         key: report_from_counts(

@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scorecard.exceptions import ScorecardError, StorageError
 from scorecard.scheduling.cron import cron_trigger
+from scorecard.scheduling.health import remove_heartbeat, write_heartbeat
 from scorecard.scheduling.runner import run_monitor
 from scorecard.storage import MonitorStore
 
@@ -108,10 +109,11 @@ class Scheduler:
     """The long-running scheduler of one store."""
 
     def __init__(self, url: str | None = None, *, retries: int = 3, backoff: float = 60.0,
-                 sync_seconds: float = 30.0):
+                 sync_seconds: float = 30.0, health_file: str | Path | None = None):
         if retries < 0 or backoff <= 0 or sync_seconds <= 0:
             raise ValueError("retries >= 0, backoff > 0 and sync_seconds > 0")
         self.store = MonitorStore(url)
+        self.health_file = Path(health_file) if health_file else None
         self.retries, self.backoff, self.sync_seconds = retries, backoff, sync_seconds
         self.scheduler: BaseScheduler = BackgroundScheduler(
             jobstores={"default": JsonJobStore(engine=self.store.db.engine, tablename=JOB_TABLE),
@@ -141,6 +143,8 @@ class Scheduler:
         self._stopped.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.health_file:
+            remove_heartbeat(self.health_file)
         _release(self._lock)
         self._lock = None
 
@@ -156,12 +160,22 @@ class Scheduler:
     # -- schedules -> jobs ------------------------------------------------------------------------
 
     def sync(self) -> None:
-        """Make the job store match the schedules table (added, changed, paused, removed)."""
+        """Make the job store match the schedules table (added, changed, paused, removed);
+        then write the heartbeat, if there is a health file."""
         try:
             wanted = {job_id(s.monitor): s for s in self.store.schedules()}
         except ScorecardError as exc:
             log.error("cannot read schedules: %s", exc)
             return
+        self._sync_jobs(wanted)
+        if self.health_file:
+            try:
+                write_heartbeat(self.health_file, store=self.store.db.display_url,
+                                schedules=len(wanted))
+            except ScorecardError as exc:
+                log.error("cannot write the heartbeat: %s", exc)
+
+    def _sync_jobs(self, wanted: dict) -> None:
         jobs = {j.id: j for j in self.scheduler.get_jobs(jobstore="default")}
         for jid, job in jobs.items():
             if jid.startswith("monitor:") and jid not in wanted:

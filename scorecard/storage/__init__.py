@@ -2,11 +2,11 @@
 
 from scorecard.storage.database import Database, default_url, safe_url
 from scorecard.storage.monitors import (
-    AlertRecord, Monitor, MonitorStore, ResultSummary, RunRecord, ScheduleRecord, WriteOutcome,
+    AlertRecord, ModelRecord, Monitor, MonitorStore, ResultSummary, RunRecord, ScheduleRecord, WriteOutcome,
 )
 from scorecard.storage.store import ResultStore, StoredReport
 
 __all__ = [
-    "AlertRecord", "Database", "Monitor", "MonitorStore", "ResultStore", "ResultSummary",
+    "AlertRecord", "Database", "ModelRecord", "Monitor", "MonitorStore", "ResultStore", "ResultSummary",
     "RunRecord", "ScheduleRecord", "StoredReport", "WriteOutcome", "default_url", "safe_url",
 ]

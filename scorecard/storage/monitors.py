@@ -58,6 +58,15 @@ class Monitor:
 
 
 @dataclass(frozen=True)
+class ModelRecord:
+    id: int
+    name: str
+    sha256: str
+    created_at: str
+    monitors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RunRecord:
     id: int
     monitor: str
@@ -283,6 +292,36 @@ class MonitorStore:
         except SQLAlchemyError as exc:
             raise self._fail(f"update monitor {name!r}", exc) from exc
         return merged
+
+    def models(self) -> list[ModelRecord]:
+        """Stored models (without specs), newest first, with the monitors that watch each."""
+        query = (sa.select(models.c.id, models.c.name, models.c.sha256, models.c.created_at,
+                           monitors.c.name.label("monitor"))
+                 .outerjoin(monitors, monitors.c.model_id == models.c.id)
+                 .order_by(models.c.id.desc(), monitors.c.name))
+        try:
+            with self.db.read() as conn:
+                rows = conn.execute(query).all()
+        except SQLAlchemyError as exc:
+            raise self._fail("list models", exc) from exc
+        found: dict[int, ModelRecord] = {}
+        for r in rows:
+            old = found.get(r.id) or ModelRecord(r.id, r.name, r.sha256, r.created_at)
+            found[r.id] = ModelRecord(r.id, r.name, r.sha256, r.created_at,
+                                      old.monitors + ((r.monitor,) if r.monitor else ()))
+        return list(found.values())
+
+    def model_spec(self, model_id: int) -> dict:
+        """The stored spec of model `model_id`."""
+        try:
+            with self.db.read() as conn:
+                text = conn.execute(sa.select(models.c.spec)
+                                    .where(models.c.id == int(model_id))).scalar()
+        except SQLAlchemyError as exc:
+            raise self._fail(f"read model {model_id}", exc) from exc
+        if text is None:
+            raise InputError(f"no stored model with id {model_id}.")
+        return json.loads(text)
 
     def monitor_names(self) -> list[str]:
         try:

@@ -33,19 +33,19 @@ def test_fairness_page_shows_front_and_point():
                               groups={"personal_status_and_sex": GERMAN_CREDIT_SEX},
                               eps_grid=3, penalties=None)
     characteristics = at.dataframe[0].value
-    assert set(characteristics["worst_group"]) == {"female"}
-    assert characteristics["iv_fair"].tolist() == pytest.approx(
+    assert set(characteristics["Worst group"]) == {"female"}
+    assert characteristics["IV fair"].tolist() == pytest.approx(
         expected.characteristics["iv_fair"].tolist(), rel=1e-12)
     points = at.dataframe[1].value
-    assert points["auc"].tolist() == pytest.approx(expected.table()["auc"].tolist(), rel=1e-12)
+    assert points["AUC"].tolist() == pytest.approx(expected.table()["auc"].tolist(), rel=1e-12)
     assert len(at.get("vega_lite_chart")) == 1  # the front with error bars
 
-    last = int(points["index"].iloc[-1])
+    last = int(points["Point"].iloc[-1])
     at.selectbox(key="fairness_point").set_value(last).run()
     assert not at.exception, at.exception
     card = at.dataframe[3].value
-    assert card["points"].tolist() == points_table(expected.spec(last))["points"].tolist()
+    assert card["Points"].tolist() == points_table(expected.spec(last))["points"].tolist()
     groups = at.dataframe[2].value
-    assert set(groups["group"]) == {"female", "male"}
-    assert groups["approval_rate"].between(0, 1).all()
+    assert set(groups["Group"]) == {"female", "male"}
+    assert groups["Approval rate"].between(0, 1).all()
     assert len(at.get("download_button")) >= 6

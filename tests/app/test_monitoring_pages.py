@@ -6,19 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from scorecard.monitoring import DriftReport
-from scorecard.scheduling.demo import build_demo
 from scorecard.storage import MonitorStore
 
 pytestmark = pytest.mark.app
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{folder / 'store.db'}"
-    build_demo(MonitorStore(url), folder / "files", rows=12_000)
-    return url
 
 
 # AppTest does not expose dataframe keys: tables are found by their order on the page.
@@ -34,7 +25,7 @@ def open_page(page):
 def test_empty_store_explains_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("SCORECARD_DB", f"sqlite:///{tmp_path / 'empty.db'}")
     overview = open_page("views/overview.py")
-    assert any("No monitors yet" in i.value for i in overview.info)
+    assert any("no models yet" in i.value and "Build" in i.value for i in overview.info)
     monitoring = open_page("views/monitoring.py")
     assert any("No monitors yet" in i.value for i in monitoring.info)
 
@@ -45,9 +36,15 @@ def test_overview_lists_each_monitor_with_its_latest_status(demo_store, monkeypa
     shown = at.dataframe[0].value
     store = MonitorStore(demo_store)
     latest = store.results("demo")[-1]
-    assert shown.loc[0, "monitor"] == "demo" and shown.loc[0, "periods"] == 24
-    assert (shown.loc[0, "latest_period"], shown.loc[0, "status"]) == (latest.period, latest.status)
-    assert shown.loc[0, "alerts"] == len(store.alerts("demo")) > 0
+    assert shown.loc[0, "Monitor"] == "demo" and shown.loc[0, "Periods"] == 24
+    assert (shown.loc[0, "Latest period"], shown.loc[0, "Status"]) == (latest.period, latest.status)
+    assert shown.loc[0, "Alerts"] == len(store.alerts("demo")) > 0
+    (run,) = store.runs("demo")
+    assert (shown.loc[0, "Last run"], shown.loc[0, "Last run status"]) == (run.started_at,
+                                                                          "succeeded")
+    assert shown.loc[0, "Next run"].endswith("06:00+00:00")  # the demo's "0 6 1 * *" in UTC
+    models = at.dataframe[1].value
+    assert list(models["Monitors"]) == ["demo"]
 
 
 def test_monitoring_shows_latest_tests_bins_and_alerts(demo_store, monkeypatch):
@@ -57,9 +54,11 @@ def test_monitoring_shows_latest_tests_bins_and_alerts(demo_store, monkeypatch):
     period, data = store.history("demo")[-1]
     expected = DriftReport.from_dict(data).to_frame()
     shown = at.dataframe[0].value
-    assert list(shown["name"]) == list(expected["name"])
-    assert shown["psi"].to_numpy() == pytest.approx(expected["psi"].to_numpy(), rel=1e-12)
-    assert list(shown["status"]) == list(expected["status"])
+    assert list(shown["Characteristic"]) == list(expected["name"])
+    assert shown["PSI"].to_numpy() == pytest.approx(expected["psi"].to_numpy(), rel=1e-12)
+    assert list(shown["Status"]) == list(expected["status"])
+    row = expected.iloc[0]
+    assert shown["PSI ± SE"].iloc[0] == f"{row['psi']:.3f} ± {row['psi_se']:.3f}"
     assert at.selectbox(key="monitor_period").value == period
     at.selectbox(key="monitor_characteristic").set_value("account_balance").run()
     first = store.results("demo")[0].period
@@ -68,18 +67,19 @@ def test_monitoring_shows_latest_tests_bins_and_alerts(demo_store, monkeypatch):
     bins = at.dataframe[1].value
     stored = store.bins("demo", first)
     stored = stored[stored.characteristic == "account_balance"]
-    assert bins["current_count"].tolist() == stored["current_count"].tolist()
-    assert bins["reference_count"].tolist() == stored["reference_count"].tolist()
+    assert bins["Current rows"].tolist() == stored["current_count"].tolist()
+    assert bins["Reference rows"].tolist() == stored["reference_count"].tolist()
     alerts = at.dataframe[2].value
-    assert sorted(alerts["period"]) == sorted(a.period for a in store.alerts("demo"))
+    assert sorted(alerts["Period"]) == sorted(a.period for a in store.alerts("demo"))
     runs = at.dataframe[3].value
-    assert list(runs["status"]) == ["succeeded"]
+    assert list(runs["Status"]) == ["succeeded"]
 
 
 def test_unreadable_store_is_an_error_not_a_traceback(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("SCORECARD_DB", f"sqlite:///{blocker / 'store.db'}")
-    for page in ("views/overview.py", "views/monitoring.py"):
+    for page in ("views/overview.py", "views/monitoring.py", "views/scorecards.py",
+                 "views/reports.py", "views/schedules.py", "views/history.py"):
         at = open_page(page)
         assert any("cannot be read" in e.value for e in at.error)

@@ -1,7 +1,6 @@
 """BinningProcess on Dask equals the in-memory fit exactly (same pre-binning edges), on a
 LocalCluster with 2 workers; the sampled pre-binning of large columns meets its DKW bound."""
 
-import json
 import math
 
 import numpy as np
@@ -11,51 +10,22 @@ import pytest
 from scorecard.binning import BinningProcess
 from scorecard.exceptions import InputError
 
+from binning_frames import PARAMS, sample_frame, tables_json
+
 dd = pytest.importorskip("dask.dataframe")
 
 pytestmark = pytest.mark.e2e
 
 
-def _frame(n: int = 12_000, seed: int = 3) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    a = rng.normal(size=n)
-    frame = pd.DataFrame({
-        "a": a,
-        "b": rng.integers(0, 40, n).astype(float),
-        "c": rng.choice(["x", "y", "z", "w", "rare"], n, p=[0.3, 0.3, 0.2, 0.195, 0.005]),
-        "d": rng.exponential(size=n),
-        "i": rng.integers(0, 5, n),
-    })
-    frame.loc[::17, "a"] = np.nan
-    frame.loc[::23, "b"] = -999.0
-    frame.loc[::31, "c"] = None
-    frame.loc[::7, "d"] = np.inf
-    logit = 1.5 * np.nan_to_num(a) + 0.8 * (frame["c"] == "x") + 0.3 * frame["i"] - 1.5
-    bad = rng.random(n) < 1 / (1 + np.exp(-logit))
-    frame["bad"] = np.where(bad, 2, 1)  # 1/2 coding: which value is bad is decided globally
-    # sorted by target, so some partitions hold one class only
-    return frame.sort_values("bad", kind="stable").reset_index(drop=True)
-
-
-def _tables(process: BinningProcess) -> dict:
-    return {c: json.dumps(t.to_dict(), sort_keys=True) for c, t in process.binning_tables_.items()}
-
-
-PARAMS = dict(
-    max_n_prebins=40, special_values={"b": [-999.0]}, categorical=["i"],
-    selection={"iv": {"min": 0.01}}, binner_params={"d": {"user_splits": [0.5, 1.0, 2.0]}},
-)
-
-
 def test_fit_and_transform_equal_in_memory_exactly(dask_client):
-    frame = _frame()
+    frame = sample_frame()
     X, y = frame.drop(columns="bad"), frame["bad"]
     ddf = dd.from_pandas(frame, npartitions=6)
     with pytest.warns(UserWarning, match="infinite"):
         memory = BinningProcess(**PARAMS).fit(X, y)
     with pytest.warns(UserWarning, match="infinite"):
         dask = BinningProcess(**PARAMS).fit(ddf.drop(columns="bad"), ddf["bad"])
-    assert _tables(dask) == _tables(memory)
+    assert tables_json(dask) == tables_json(memory)
     for c in memory.columns_:
         pd.testing.assert_frame_equal(
             dask.binning_tables_[c].to_frame(), memory.binning_tables_[c].to_frame(),
@@ -72,7 +42,7 @@ def test_fit_and_transform_equal_in_memory_exactly(dask_client):
 
 
 def test_weighted_fit_matches_to_float_rounding(dask_client):
-    frame = _frame(6_000, seed=5)
+    frame = sample_frame(6_000, seed=5)
     weights = pd.Series(np.random.default_rng(1).uniform(0.5, 2.0, len(frame)), name="w")
     frame["w"] = weights
     X, y = frame.drop(columns=["bad", "w"]), frame["bad"]
@@ -95,10 +65,10 @@ def test_sampled_prebinning_meets_its_dkw_bound(dask_client, monkeypatch):
     """Above SAMPLE_SIZE valid values the edges come from a uniform with-replacement sample of
     SAMPLE_SIZE values drawn across partitions; every pre-bin's share of the whole column is then
     within 2 * sqrt(ln(2 / delta) / (2 s)) of 1 / n_prebins with probability >= 1 - delta."""
-    from scorecard.binning import _dask
+    from scorecard.binning import _batched
 
     s, n_prebins, n = 2_000, 10, 30_000
-    monkeypatch.setattr(_dask, "SAMPLE_SIZE", s)
+    monkeypatch.setattr(_batched, "SAMPLE_SIZE", s)
     rng = np.random.default_rng(11)
     frame = pd.DataFrame({"x": rng.lognormal(size=n), "bad": rng.integers(0, 2, n)})
     ddf = dd.from_pandas(frame, npartitions=5)
@@ -117,7 +87,7 @@ def test_sampled_prebinning_meets_its_dkw_bound(dask_client, monkeypatch):
 
 
 def test_bad_dask_inputs_name_the_problem(dask_client):
-    frame = _frame(2_000)
+    frame = sample_frame(2_000)
     ddf = dd.from_pandas(frame, npartitions=2)
     X = ddf.drop(columns="bad")
     with pytest.raises(InputError, match="Dask Series"):

@@ -23,17 +23,10 @@ from scorecard.scheduling.runner import create_monitor
 from scorecard.scheduling.scheduler import JOB_FUNC, JOB_TABLE, Scheduler, job_id
 from scorecard.storage import MonitorStore
 
+from polling import wait_for
+
 PERIOD = "application_month"
 DAILY = "0 6 * * *"
-
-
-def wait_for(condition, timeout=120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def backdate(store, jid, days):

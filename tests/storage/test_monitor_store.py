@@ -57,6 +57,11 @@ def test_monitor_create_read_and_clear_errors(store, drift):
     store.create_monitor("second", drift.spec, reference="r", source="s")
     assert count(store, "models") == 1  # one spec, stored once
     assert store.monitor_names() == ["applications", "second"]
+    (model,) = store.models()
+    assert model.monitors == ("applications", "second") and model.name == "test card"
+    assert store.model_spec(model.id) == drift.spec
+    with pytest.raises(InputError, match="no stored model with id 999"):
+        store.model_spec(999)
 
 
 def test_rerun_replaces_result_bins_and_alert_in_place(store, drift):
