@@ -20,8 +20,8 @@ st.caption(
     "bins); missing and special values keep their own bins. The bins were chosen on these rows, "
     "so intervals and p-values are optimistic: judge characteristics on hold-out data."
 )
-st.dataframe(summary[["name", "dtype", "n_bins", "trend", "iv", "iv_se", "iv_ci_low",
-                      "iv_ci_high", "p_value", "selected"]],
+st.dataframe(summary[["name", "dtype", "n_bins", "trend", "iv", "iv_corrected", "iv_se",
+                      "iv_ci_low", "iv_ci_high", "p_value", "p_method", "reliable", "selected"]],
              hide_index=True, column_config=state.NUMBER_FORMATS)
 st.altair_chart(charts.iv_interval_chart(summary, process.level), width="stretch")
 
