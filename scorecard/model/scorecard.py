@@ -49,6 +49,11 @@ from scorecard.model.encodings import (
     fit_xgb_stumps,
 )
 from scorecard.model.layout import BinLayout
+from scorecard.model.neutral import (
+    DEFAULT_MIN_EXPECTED,
+    neutral_mask,
+    neutralised_record,
+)
 from scorecard.model.card_selection import STEPWISE, fit_selected
 from scorecard.model.scaling import CardPoints, PointsScaling, round_half_up, scale_points
 from scorecard.model.scoring import (
@@ -165,6 +170,9 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         smaller = stronger shrinkage towards 0). The intercept is not penalised.
     sign_constrained : woe-lr: every coefficient <= 0 (default; those held at 0 are dropped);
         False: scikit-learn's unconstrained fit, warning about positive coefficients.
+    min_expected : a missing or special bin with fewer expected goods or bads than this (its
+        rows times the overall good or bad share) is too small to estimate and gets neutral
+        points, WoE 0 (`scorecard.model.neutral`); None or 0 turns the rule off.
     min_iv_ci_low, max_correlation, stepwise, holdout, random_state : characteristic selection
         before any encoding (`scorecard.model.selection`; None = step off).
     n_rounds, learning_rate : boosting rounds and shrinkage of xgb-stumps (which otherwise uses
@@ -187,6 +195,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     coef_ : woe-lr: one coefficient per characteristic; onehot-lr: one per bin (all
         characteristics' bins concatenated in table order). Not set for xgb-stumps.
     unexpected_sign_ : woe-lr characteristics with a positive coefficient (unconstrained fit).
+    neutralised_ : one dict per bin given neutral points (name, bin, kind, goods, bads,
+        expected_goods, expected_bads, reason); also in the spec's model.neutralised.
     dropped_ : characteristic -> {"step", "reason", ...} per candidate not in the card
         (`scorecard.model.card_selection`).
         selection_ : options, kept, dropped and stepwise path (the spec's model.selection).
@@ -209,6 +219,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         encoding: str = "woe-lr",
         C: float = 1.0,
         sign_constrained: bool = True,
+        min_expected: float | None = DEFAULT_MIN_EXPECTED,
         min_iv_ci_low: float | None = None,
         max_correlation: float | None = None,
         stepwise: str | None = None,
@@ -230,6 +241,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self.encoding = encoding
         self.C = C
         self.sign_constrained = sign_constrained
+        self.min_expected = min_expected
         self.min_iv_ci_low = min_iv_ci_low
         self.max_correlation = max_correlation
         self.stepwise = stepwise
@@ -255,6 +267,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         "n_rounds": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, 1, closed="right")],
         "sign_constrained": ["boolean"],
+        "min_expected": [Interval(Real, 0, None, closed="left"), None],
         "min_iv_ci_low": [Interval(Real, 0, None, closed="left"), None],
         "max_correlation": [Interval(Real, 0, 1, closed="both"), None],
         "stepwise": [Choice(STEPWISE)],
@@ -297,10 +310,14 @@ class Scorecard(EstimatorMixin, BaseEstimator):
                 "the binning process selected no characteristic (none has two or more non-empty "
                 "bins meeting its selection criteria); relax `selection` or check the data."
             )
-        layouts = [BinLayout(process.binning_tables_[c]) for c in selected]
+        layouts = [BinLayout(process.binning_tables_[c],
+                             neutral_mask(process.binning_tables_[c], self.min_expected))
+                   for c in selected]
         bins = process.transform(frame, metric="bin")
         layouts, bins, fitted, self.selection_ = fit_selected(
             process, layouts, bins, label, weights, self._encoder(), params=self.get_params())
+        self.neutralised_ = self._neutralised(layouts)
+        fitted.model["neutralised"] = copy.deepcopy(self.neutralised_)
         self.dropped_ = {d["name"]: d for d in self.selection_["dropped"]}
         self._set_encoding(fitted)
         selected = [lay.name for lay in layouts]
@@ -369,6 +386,12 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         if np.ndim(y_values) != 1:
             raise InputError(f"y must be 1-D (one target value per row), got shape {np.shape(y)}.")
         return y_values, target_name
+
+    def _neutralised(self, layouts: Sequence[BinLayout]) -> list[dict[str, Any]]:
+        """One record per bin of the card's characteristics given neutral points."""
+        return [entry for lay in layouts
+                for entry in neutralised_record(lay.table, lay.neutral,
+                                                float(self.min_expected or 0))]
 
     def _encoder(self):
         """The fitter of `encoding` with this card's parameters (scorecard.model.encodings)."""
