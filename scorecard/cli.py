@@ -25,7 +25,9 @@ from scorecard.exceptions import InputError
 from scorecard.options import TREND_OPTIONS, trend_from_option
 
 app = typer.Typer(
-    help="Credit-risk scorecards, binning and drift monitoring with honest uncertainty.",
+    help="Credit-risk scorecards, binning and drift monitoring with honest uncertainty. Tests "
+    "and intervals hold their level inside the region measured in docs/STATISTICS.md section 7 "
+    "(Monte Carlo table); results outside it are flagged 'unreliable: too few counts'.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
