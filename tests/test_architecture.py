@@ -26,7 +26,13 @@ LAYERS = {
     "scorecard.storage": 5,
     "scorecard.reports": 5,
     "scorecard.scheduling": 6,
+    "scorecard.cli": 7,
+    "app": 7,
 }
+# Inside the CLI package: the package module (the Typer app) imports the command modules, the
+# command modules import only the shared helpers, and the helpers import no other CLI module.
+CLI = "scorecard.cli"
+CLI_HELPERS = {"scorecard.cli.common"}
 
 
 def _modules() -> dict[str, Path]:
@@ -92,11 +98,16 @@ def _private_violation(importer: str, target: str, name: str | None) -> str | No
     return None
 
 
-def _layer(module: str) -> int | None:
-    for prefix, rank in LAYERS.items():
+def _layer_prefix(module: str) -> str | None:
+    for prefix in LAYERS:
         if module == prefix or module.startswith(prefix + "."):
-            return rank
+            return prefix
     return None
+
+
+def _layer(module: str) -> int | None:
+    prefix = _layer_prefix(module)
+    return None if prefix is None else LAYERS[prefix]
 
 
 def _graph() -> dict[str, set[str]]:
@@ -181,7 +192,7 @@ def test_lower_layers_never_import_higher_ones_nor_siblings():
         rank = _layer(module)
         for target in targets:
             other = _layer(target)
-            if rank is None or other is None or module.split(".")[:2] == target.split(".")[:2]:
+            if rank is None or other is None or _layer_prefix(module) == _layer_prefix(target):
                 continue
             if other >= rank:
                 problems.append(f"{module} imports {target}")
@@ -200,3 +211,34 @@ def test_modules_stay_small_or_say_why(module):
         f"{module} has {n_lines} lines; split it by responsibility or state the reason in its "
         f"docstring after {LONG_MARKER!r}"
     )
+
+
+def _cli_problems(graph: dict[str, set[str]]) -> list[str]:
+    problems = []
+    for module, targets in graph.items():
+        if not module.startswith(CLI + ".") or module == CLI + ".__main__":
+            continue
+        for target in targets:
+            if not target.startswith(CLI):
+                continue
+            if module in CLI_HELPERS and target != module:
+                problems.append(f"helper {module} imports {target}")
+            elif module not in CLI_HELPERS and target not in CLI_HELPERS:
+                problems.append(f"command module {module} imports {target}")
+    return problems
+
+
+def test_the_cli_is_a_package_of_command_modules_over_shared_helpers():
+    graph = _graph()
+    commands = {m for m in graph if m.startswith(CLI + ".")} - CLI_HELPERS - {CLI + ".__main__"}
+    assert {"scorecard.cli.scorecard", "scorecard.cli.binning", "scorecard.cli.monitor"} <= commands
+    assert commands <= graph[CLI], "the app registers every command module"
+    assert _cli_problems(graph) == []
+    bad = {"scorecard.cli.common": {"scorecard.cli.drift"},
+           "scorecard.cli.drift": {"scorecard.cli", "scorecard.cli.common"},
+           "scorecard.cli.fit": {"scorecard.cli.drift"}}
+    assert sorted(_cli_problems(bad)) == [
+        "command module scorecard.cli.drift imports scorecard.cli",
+        "command module scorecard.cli.fit imports scorecard.cli.drift",
+        "helper scorecard.cli.common imports scorecard.cli.drift",
+    ]

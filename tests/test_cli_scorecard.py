@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from scorecard.cli_scorecard import register
+from scorecard.cli.scorecard import register
 from scorecard.datasets import data_dir
 from scorecard.model import metrics
 from scorecard.model.spec import load_spec, score_frame

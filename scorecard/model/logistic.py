@@ -24,7 +24,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from scorecard._validation import check_weights
+from scorecard.validation import check_weights
 from scorecard.exceptions import InputError, NotFittedError
 
 __all__ = ["BoundedLogisticRegression", "SIGNS", "log_likelihood"]

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorecard._validation import category_text
+from scorecard.validation import category_text
 from scorecard.exceptions import InputError
 from scorecard.monitoring.bands import score_band_edges
 from scorecard.monitoring.counting import FrozenBins, SampleCounts

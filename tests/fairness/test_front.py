@@ -10,8 +10,8 @@ import typer
 from typer.testing import CliRunner
 
 from scorecard.binning import BinningProcess
-from scorecard.cli_fairness import register as register_fairness
-from scorecard.cli_scorecard import register as register_scorecard
+from scorecard.cli.fairness import register as register_fairness
+from scorecard.cli.scorecard import register as register_scorecard
 from scorecard.datasets import DATASETS, data_dir
 from scorecard.exceptions import InputError
 from scorecard.fairness.front import ParetoFront, fairness_front, load_front, split_rows

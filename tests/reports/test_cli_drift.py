@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from scorecard.cli import app
-from scorecard.cli_drift import FAIL_EXIT_CODE
+from scorecard.cli.drift import FAIL_EXIT_CODE
 from scorecard.model.spec import save_spec
 from scorecard.monitoring import DriftReport, drift_reports
 

@@ -12,7 +12,14 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from scorecard.cli_common import check_level, echo, echo_json
+from scorecard.cli.common import (
+    check_level,
+    check_specials,
+    echo,
+    echo_json,
+    friendly_errors,
+    parse_specials,
+)
 from scorecard.exceptions import InputError
 from scorecard.options import ENCODINGS, EXPORT_FORMATS, SQL_DIALECTS
 
@@ -55,7 +62,6 @@ def fit(
     characteristics and the training AUC.
     """
     from scorecard.binning import BinningProcess
-    from scorecard.cli_common import check_specials, parse_specials
     from scorecard.io import read_table
     from scorecard.model.scorecard import Scorecard
 
@@ -274,8 +280,6 @@ def evaluate(
 
 def register(app: typer.Typer) -> None:
     """Add the fit, score, export and evaluate commands to the CLI app."""
-    from scorecard.cli_common import friendly_errors
-
     app.command("fit")(friendly_errors(fit))
     app.command("score")(friendly_errors(score))
     app.command("export")(friendly_errors(export))

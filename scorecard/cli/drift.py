@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from scorecard.cli_common import echo, echo_json
+from scorecard.cli.common import echo, echo_json, friendly_errors
 from scorecard.exceptions import InputError
 
 FAIL_EXIT_CODE = 3
@@ -108,6 +108,4 @@ def drift(
 
 def register(app: typer.Typer) -> None:
     """Add the drift command to the CLI app."""
-    from scorecard.cli_common import friendly_errors
-
     app.command("drift")(friendly_errors(drift))

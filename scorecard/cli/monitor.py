@@ -15,14 +15,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from scorecard.cli_common import echo, echo_json
+from scorecard.cli.common import echo, echo_json, friendly_errors
 from scorecard.exceptions import InputError
-
-monitor_app = typer.Typer(help="Drift monitors: create, list, run, show, report.",
-                          no_args_is_help=True)
-schedule_app = typer.Typer(help="Cron schedules of monitors, run by `scorecard scheduler`.",
-                           no_args_is_help=True)
-
 
 def _store():
     from scorecard.storage import MonitorStore
@@ -257,8 +251,10 @@ def scheduler(
 
 def register(app: typer.Typer) -> None:
     """Add the monitor and schedule groups and the scheduler command to the CLI app."""
-    from scorecard.cli_common import friendly_errors
-
+    monitor_app = typer.Typer(help="Drift monitors: create, list, run, show, report.",
+                              no_args_is_help=True)
+    schedule_app = typer.Typer(help="Cron schedules of monitors, run by `scorecard scheduler`.",
+                               no_args_is_help=True)
     for command, name in ((create, "create"), (list_monitors, "list"), (run, "run"),
                           (show, "show"), (report, "report")):
         monitor_app.command(name)(friendly_errors(command))

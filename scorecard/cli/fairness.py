@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from scorecard.cli.common import friendly_errors, parse_specials
 from scorecard.exceptions import InputError
 
 
@@ -100,7 +101,6 @@ def fairness(
     "below budget", a double bootstrap at the budget; its validity region is in
     docs/STATISTICS.md section 7) and the accuracy-disparity Pareto front of scorecards (MIP
     over characteristics and bin granularities; plus the score-level method)."""
-    from scorecard.cli_common import parse_specials
     from scorecard.fairness.front import fairness_front
     from scorecard.fairness.penalized import DEFAULT_PENALTIES
     from scorecard.io import read_table
@@ -154,6 +154,4 @@ def _print_report(front) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the fairness command to the CLI app."""
-    from scorecard.cli_common import friendly_errors
-
     app.command("fairness")(friendly_errors(fairness))
