@@ -7,9 +7,10 @@ p-values come from simulated tables instead:
   side totals, the Q side of the table is multivariate hypergeometric under P = Q; exact for any
   n up to Monte Carlo error.
 - no difference, fixed reference: the Q side is multinomial with the reference's shares.
-- material (J <= tau) and compliance (J >= eps): a parametric bootstrap at the boundary of the
+- material (J <= tau) and compliance (J >= eps): a fast double bootstrap at the boundary of the
   null, the distributions on the geometric path through the pooled and the observed shares whose
-  divergence is exactly tau (eps).
+  divergence is exactly tau (eps); each first-level table's own boundary pair gives one
+  second-level table, which calibrates the first level's p-value.
 
 Every simulated table's divergence is computed by the same rule as the observed one (empty bins
 dropped, the same automatic or explicit smoothing), so the statistic is one fixed function of the
@@ -390,6 +391,7 @@ def _double_bootstrap_numpy(
     p_shares: np.ndarray, q_shares: np.ndarray, p_counts: np.ndarray, n_p: int, n_q: int,
     alpha: float, fixed: bool, target: float, n_resamples: int, seed: int,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """Twin of :func:`_double_bootstrap_kernel` (boundary pairs by :func:`boundary_shares`)."""
     rng = np.random.default_rng(seed)
     q = rng.multinomial(n_q, q_shares / q_shares.sum(), size=n_resamples)
     p = (np.broadcast_to(p_counts, q.shape) if fixed
