@@ -36,8 +36,7 @@ from scorecard.binning import BinningProcess
 from scorecard.binning.binner import jsonable
 from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError
-from scorecard.model import metrics
-from scorecard.model import spec as spec_module
+from scorecard.model import metrics, spec as spec_module
 from scorecard.model.card_spec import card_spec, require_score_spread
 from scorecard.model.data_hash import DATA_HASH_METHOD, columns_sha256
 from scorecard.model.encodings import (
@@ -49,11 +48,7 @@ from scorecard.model.encodings import (
     fit_xgb_stumps,
 )
 from scorecard.model.layout import BinLayout
-from scorecard.model.neutral import (
-    DEFAULT_MIN_EXPECTED,
-    neutral_mask,
-    neutralised_record,
-)
+from scorecard.model.neutral import DEFAULT_MIN_EXPECTED, neutral_mask, neutralised_record
 from scorecard.model.card_selection import STEPWISE, fit_selected
 from scorecard.model.scaling import CardPoints, PointsScaling, round_half_up, scale_points
 from scorecard.model.scoring import (
@@ -77,7 +72,6 @@ __all__ = [
     "spec_probability_of_default",
     "training_data_sha256",
 ]
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,9 +164,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         smaller = stronger shrinkage towards 0). The intercept is not penalised.
     sign_constrained : woe-lr: every coefficient <= 0 (default; those held at 0 are dropped);
         False: scikit-learn's unconstrained fit, warning about positive coefficients.
-    min_expected : a missing or special bin with fewer expected goods or bads than this (its
-        rows times the overall good or bad share) is too small to estimate and gets neutral
-        points, WoE 0 (`scorecard.model.neutral`); None or 0 turns the rule off.
+    min_expected : missing/special bins with fewer expected goods or bads get neutral points,
+        WoE 0 (`scorecard.model.neutral`); None or 0 turns the rule off.
     min_iv_ci_low, max_correlation, stepwise, holdout, random_state : characteristic selection
         before any encoding (`scorecard.model.selection`; None = step off).
     n_rounds, learning_rate : boosting rounds and shrinkage of xgb-stumps (which otherwise uses
@@ -195,8 +188,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     coef_ : woe-lr: one coefficient per characteristic; onehot-lr: one per bin (all
         characteristics' bins concatenated in table order). Not set for xgb-stumps.
     unexpected_sign_ : woe-lr characteristics with a positive coefficient (unconstrained fit).
-    neutralised_ : one dict per bin given neutral points (name, bin, kind, goods, bads,
-        expected_goods, expected_bads, reason); also in the spec's model.neutralised.
+    neutralised_ : per bin given neutral points, its counts, expected counts and reason (also
+        the spec's model.neutralised).
     dropped_ : characteristic -> {"step", "reason", ...} per candidate not in the card
         (`scorecard.model.card_selection`).
         selection_ : options, kept, dropped and stepwise path (the spec's model.selection).
@@ -316,7 +309,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         bins = process.transform(frame, metric="bin")
         layouts, bins, fitted, self.selection_ = fit_selected(
             process, layouts, bins, label, weights, self._encoder(), params=self.get_params())
-        self.neutralised_ = self._neutralised(layouts)
+        self.neutralised_ = [entry for lay in layouts for entry in neutralised_record(
+            lay.table, lay.neutral, float(self.min_expected or 0))]
         fitted.model["neutralised"] = copy.deepcopy(self.neutralised_)
         self.dropped_ = {d["name"]: d for d in self.selection_["dropped"]}
         self._set_encoding(fitted)
@@ -386,12 +380,6 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         if np.ndim(y_values) != 1:
             raise InputError(f"y must be 1-D (one target value per row), got shape {np.shape(y)}.")
         return y_values, target_name
-
-    def _neutralised(self, layouts: Sequence[BinLayout]) -> list[dict[str, Any]]:
-        """One record per bin of the card's characteristics given neutral points."""
-        return [entry for lay in layouts
-                for entry in neutralised_record(lay.table, lay.neutral,
-                                                float(self.min_expected or 0))]
 
     def _encoder(self):
         """The fitter of `encoding` with this card's parameters (scorecard.model.encodings)."""

@@ -15,6 +15,10 @@ p-values come from simulated tables instead:
 Every simulated table's divergence is computed by the same rule as the observed one (empty bins
 dropped, the same automatic or explicit smoothing), so the statistic is one fixed function of the
 table. Kernels are numba (seeded, so results are reproducible) with numpy twins for the tests.
+
+Long module: each numba kernel sits beside the numpy twin it is tested against, and the double
+bootstrap reuses the divergence, smoothing and draw kernels of the other tests (a split would
+have to share those private kernels across modules).
 """
 
 from __future__ import annotations
