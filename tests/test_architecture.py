@@ -25,6 +25,7 @@ LAYERS = {
     "scorecard.export": 4,
     "scorecard.storage": 5,
     "scorecard.reports": 5,
+    "scorecard.streaming": 5,
     "scorecard.scheduling": 6,
     "scorecard.cli": 7,
     "app": 7,

@@ -240,3 +240,74 @@ def test_export_bad_format_and_dialect(model, tmp_path):
     result = run("export", model[0], "--format", "sql", "--dialect", "oracle", "--out",
                  tmp_path / "x")
     _assert_clean_error(result, "--dialect 'oracle'")
+
+
+def test_fit_holdout_prints_what_evaluate_measures_on_the_held_out_rows(tmp_path):
+    """`fit --holdout 0.3` fits on a stratified 70% (the fairness front's rows for the same
+    seed) and prints the hold-out AUC that `evaluate` finds on the rows it wrote out."""
+    from scorecard.model.split import split_rows
+
+    out, rows = tmp_path / "model.json", tmp_path / "holdout.csv"
+    result = run("fit", GERMAN, "--target", "credit_risk", "--out", out, "--holdout", "0.3",
+                 "--seed", "3", "--holdout-out", rows, "--exclude", "personal_status_and_sex",
+                 "--exclude", "age_in_years", "--exclude", "foreign_worker")
+    assert result.exit_code == 0, result.output
+    assert "protected attribute" not in result.output
+    frame = pd.read_csv(GERMAN)
+    label = (frame["credit_risk"] == 2).to_numpy()
+    train, held = split_rows(label, 0.3, 3)
+    spec = load_spec(out)
+    assert spec["training"]["n_rows"] == len(train) == 700
+    held_rows = pd.read_csv(rows)
+    pd.testing.assert_frame_equal(held_rows, frame.iloc[held].reset_index(drop=True))
+    assert (held_rows["credit_risk"] == 2).sum() == 90  # stratified: 30% of the 300 bads
+    score = score_frame(spec, held_rows)["score"]
+    auc = metrics.auc(label[held].astype(int), score)
+    line = next(x for x in result.output.splitlines() if x.startswith("hold-out"))
+    assert "300 rows, 90 bads" in line and "seed 3" in line
+    assert f"AUC       {auc.value:.4f}  SE {auc.se:.4f}" in result.output
+    evaluated = run("evaluate", out, rows)
+    assert evaluated.exit_code == 0, evaluated.output
+    for metric in ("AUC ", "Gini ", "KS ", "log loss", "Brier", "HL test", "score IV"):
+        shown = next(x for x in evaluated.output.splitlines() if x.startswith(metric))
+        assert f"  {shown}" in result.output.splitlines(), metric
+
+
+def test_fit_warns_about_protected_attributes_and_says_how_to_silence(tmp_path):
+    out = tmp_path / "model.json"
+    result = run("fit", GERMAN, "--target", "credit_risk", "--out", out)
+    assert result.exit_code == 0, result.output
+    names = {c["name"] for c in load_spec(out)["characteristics"]}
+    warned = {line.split("'")[1] for line in result.output.splitlines()
+              if line.startswith("warning: characteristic") and "protected" in line}
+    assert warned == names & {"personal_status_and_sex", "age_in_years", "foreign_worker"}
+    assert warned, "German credit's card takes at least one protected attribute"
+    assert "--allow-protected" in result.output and "--exclude" in result.output
+    allowed = [arg for name in sorted(warned) for arg in ("--allow-protected", name)]
+    again = run("fit", GERMAN, "--target", "credit_risk", "--out", out, *allowed)
+    assert again.exit_code == 0 and "protected attribute" not in again.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--holdout", "1"), "--holdout 1.0 must be a share in [0, 1)"),
+    (("--holdout-out", "x.csv"), "--holdout-out needs --holdout"),
+    (("--allow-protected", "nope"), "--allow-protected names unknown column(s) 'nope'"),
+    (("--jobs", "0"), "--jobs 0"),
+])
+def test_fit_refuses_bad_holdout_protected_and_jobs_options(tmp_path, args, message):
+    result = run("fit", GERMAN, "--target", "credit_risk", "--out", tmp_path / "m.json", *args)
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_jobs_changes_nothing_but_the_threads(tmp_path):
+    specs = []
+    for jobs in ("1", "-1"):
+        out = tmp_path / f"model{jobs}.json"
+        result = run("fit", CREDIT, "--target", "Status", "--out", out, "--jobs", jobs,
+                     "--exclude", "Age", "--exclude", "Marital")
+        assert result.exit_code == 0, result.output
+        spec = json.loads(out.read_text())
+        specs.append({k: v for k, v in spec.items() if k not in ("created_at", "integrity")})
+    assert specs[0] == specs[1]
+    assert "n_jobs" not in specs[0]["model"]["binning"]["params"]

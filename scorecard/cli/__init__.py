@@ -7,20 +7,16 @@ commands, so `scorecard --help` stays fast.
 
 from __future__ import annotations
 
-import typer
-
 from scorecard.cli import binning, dashboard, drift, fairness, monitor, scorecard
+from scorecard.cli.common import new_app
 
 __all__ = ["app", "main"]
 
-app = typer.Typer(
-    help="Credit-risk scorecards, binning and drift monitoring with honest uncertainty. Tests "
-    "and intervals hold their level inside the region measured in docs/STATISTICS.md section 7 "
-    "(Monte Carlo table); results outside it are flagged 'unreliable: too few counts'.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+app = new_app("Credit-risk scorecards, binning and drift monitoring with honest uncertainty.\n\n"
+              "Every number comes with its standard error, interval or test; `scorecard COMMAND "
+              "--help` says what each command prints. Tests and intervals hold their level inside "
+              "the region measured in docs/STATISTICS.md section 7 (Monte Carlo table); results "
+              "outside it are flagged 'unreliable: too few counts'.")
 
 binning.register(app)
 scorecard.register(app)

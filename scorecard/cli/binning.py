@@ -12,6 +12,16 @@ from typing import Annotated, Optional
 import typer
 
 from scorecard.cli.common import (
+    JOBS_DEFAULT,
+    AsJson,
+    BadValue,
+    DataFile,
+    Excludes,
+    Jobs,
+    Level,
+    Specials,
+    Target,
+    check_jobs,
     check_level,
     check_specials,
     echo,
@@ -24,13 +34,14 @@ from scorecard.options import TREND_OPTIONS, trend_from_option
 
 
 def iv(
-    data: Annotated[Path, typer.Argument(help="CSV or parquet file, one row per application.")],
-    target: Annotated[str, typer.Option(help="Binary target column.")],
-    bad_value: Annotated[Optional[str], typer.Option(help="Target value meaning bad.")] = None,
-    n_bins: Annotated[int, typer.Option(help="Quantile pre-bins per numeric column.")] = 20,
-    special: Annotated[list[str], typer.Option(help="Special value COL=VALUE (repeatable).")] = [],
-    level: Annotated[float, typer.Option(help="Confidence level of the intervals.")] = 0.95,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    data: DataFile,
+    target: Target,
+    bad_value: BadValue = None,
+    n_bins: Annotated[int, typer.Option(metavar="N", help="Quantile pre-bins per numeric "
+                                        "column.")] = 20,
+    special: Specials = [],
+    level: Level = 0.95,
+    as_json: AsJson = False,
     paper: Annotated[bool, typer.Option(
         "--paper", help="Also show the framework paper's published SE and Z-test p-value "
         "(anti-conservative; for comparison only).")] = False,
@@ -41,11 +52,14 @@ def iv(
     columns into one bin per category with at least 1% of the rows (rarer ones pooled into
     "Other"; identifier-like and mostly-numeric text columns get a note); the bins ignore the
     target, as the tests assume.
+
     "IV plug-in" is the raw estimate, biased upward by about (bins - 1) / n_eff; "IV corrected"
     is the bias-corrected estimate and lies inside the interval (noncentral chi-square
     inversion, widened to the bias-corrected Wald interval far from zero). p_method says how
     each p-value of "no predictive power" was computed: chi2, or permutation (tables with the
-    same margins) where expected counts are small. Characteristics with too few counts for the
+    same margins) where expected counts are small.
+
+    Characteristics with too few counts for the
     tests to hold their level are flagged (docs/STATISTICS.md, section 7). q_value is the
     Benjamini-Hochberg adjusted p-value across characteristics.
     """
@@ -82,19 +96,26 @@ def iv(
 
 
 def bin_command(
-    data: Annotated[Path, typer.Argument(help="CSV or parquet file, one row per application.")],
-    target: Annotated[str, typer.Option(help="Binary target column.")],
-    out: Annotated[Optional[Path], typer.Option(help="Write the fitted binning as JSON here.")] = None,
+    data: DataFile,
+    target: Target,
+    out: Annotated[Optional[Path], typer.Option(
+        metavar="FILE", show_default="none", help="Write the fitted binning as JSON here.")] = None,
     report: Annotated[bool, typer.Option("--report", help="Print the summary table.")] = False,
-    bad_value: Annotated[Optional[str], typer.Option(help="Target value meaning bad.")] = None,
-    special: Annotated[list[str], typer.Option(help="Special value COL=VALUE (repeatable).")] = [],
-    exclude: Annotated[list[str], typer.Option(help="Column not to bin (repeatable).")] = [],
-    monotone: Annotated[str, typer.Option(help="Event-rate trend: " + ", ".join(TREND_OPTIONS) + ".")] = "auto",
-    max_bins: Annotated[Optional[int], typer.Option(help="Maximum bins per characteristic.")] = None,
-    min_bin_size: Annotated[float, typer.Option(help="Minimum share of rows per bin.")] = 0.05,
-    prebinning: Annotated[str, typer.Option(help="quantile or stumps (XGBoost depth-1).")] = "quantile",
+    bad_value: BadValue = None,
+    special: Specials = [],
+    exclude: Excludes = [],
+    monotone: Annotated[str, typer.Option(
+        metavar="TREND", help="Event-rate trend: " + ", ".join(TREND_OPTIONS) + ".")] = "auto",
+    max_bins: Annotated[Optional[int], typer.Option(
+        metavar="N", show_default="no limit", help="Maximum bins per characteristic.")] = None,
+    min_bin_size: Annotated[float, typer.Option(
+        metavar="SHARE", help="Minimum share of rows per bin.")] = 0.05,
+    prebinning: Annotated[str, typer.Option(
+        metavar="METHOD", help="quantile, or stumps (XGBoost depth-1 splits).")] = "quantile",
     min_iv_low: Annotated[Optional[float], typer.Option(
+        metavar="IV", show_default="select all",
         help="Select only characteristics whose IV interval's lower end exceeds this.")] = None,
+    jobs: Jobs = JOBS_DEFAULT,
 ) -> None:
     """Optimal (exact, monotone) binning of every characteristic, saved as JSON.
 
@@ -120,7 +141,7 @@ def bin_command(
     process = BinningProcess(
         columns=columns, special_values=parse_specials(special) or None, selection=selection,
         monotonic_trend=trend_from_option(monotone), max_n_bins=max_bins,
-        min_bin_size=min_bin_size, prebinning=prebinning,
+        min_bin_size=min_bin_size, prebinning=prebinning, n_jobs=check_jobs(jobs),
     ).fit(frame[columns], y)
     if out is not None:
         text = process.to_json()
@@ -136,5 +157,7 @@ def bin_command(
 
 def register(app: typer.Typer) -> None:
     """Add the iv and bin commands to the CLI app."""
-    app.command("iv")(friendly_errors(iv))
-    app.command("bin")(friendly_errors(bin_command))
+    app.command("iv", short_help="IV of every characteristic with SE, interval and "
+                "p-value.")(friendly_errors(iv))
+    app.command("bin", short_help="Optimal monotone binning of every characteristic, to "
+                "JSON.")(friendly_errors(bin_command))

@@ -63,10 +63,12 @@ def check_listen(address: str, port: int) -> None:
 
 def dashboard(
     address: Annotated[Optional[str], typer.Option(
-        help="Address to bind: 127.0.0.1 (default, this machine only; $STREAMLIT_SERVER_ADDRESS "
-             "if set) or 0.0.0.0 (every interface: the dashboard has no sign-in).")] = None,
+        metavar="HOST", show_default=f"$STREAMLIT_SERVER_ADDRESS, else {DEFAULT_ADDRESS}",
+        help=f"Address to bind: {DEFAULT_ADDRESS} (this machine only) or 0.0.0.0 (every "
+             "interface: the dashboard has no sign-in).")] = None,
     port: Annotated[Optional[int], typer.Option(
-        help="Port (default 8501; $STREAMLIT_SERVER_PORT if set).")] = None,
+        metavar="PORT", show_default=f"$STREAMLIT_SERVER_PORT, else {DEFAULT_PORT}",
+        help="Port to listen on.")] = None,
 ) -> None:
     """Start the Streamlit dashboard (headless; open the printed URL in a browser).
 
@@ -92,4 +94,5 @@ def dashboard(
 
 def register(app: typer.Typer) -> None:
     """Add the dashboard command to the CLI app."""
-    app.command("dashboard")(friendly_errors(dashboard))
+    app.command("dashboard", short_help="Start the Streamlit dashboard (local by "
+                "default).")(friendly_errors(dashboard))

@@ -10,7 +10,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from scorecard.cli.common import echo, echo_json, friendly_errors
+from scorecard.cli.common import (
+    DateColumn,
+    Freq,
+    ModelFile,
+    PeriodColumn,
+    echo,
+    echo_json,
+    friendly_errors,
+)
 from scorecard.exceptions import InputError
 
 FAIL_EXIT_CODE = 3
@@ -31,32 +39,42 @@ def _table(frame) -> str:
 
 
 def drift(
-    model: Annotated[Path, typer.Argument(help="Scorecard spec written by `scorecard fit`.")],
-    reference: Annotated[str, typer.Option(help="Reference data: CSV/parquet file, folder, or "
-                                           "'sql:<SQLAlchemy URL>::<query>'.")],
-    current: Annotated[str, typer.Option(help="Current data: CSV/parquet file, folder (one "
-                                         "file per period), or 'sql:<URL>::<query>'.")],
-    period_column: Annotated[Optional[str], typer.Option(help="Column naming each row's "
-                                                         "period.")] = None,
-    date_column: Annotated[Optional[str], typer.Option(help="Date column cut into periods by "
-                                                       "--freq.")] = None,
-    freq: Annotated[Optional[str], typer.Option(help="day, week, month (default), quarter or "
-                                                "year.")] = None,
-    period: Annotated[list[str], typer.Option(help="Only this period (repeatable); a period "
-                                              "without rows is reported as empty.")] = [],
-    reference_mode: Annotated[str, typer.Option(help="sample (both windows are samples) or "
-                                                "fixed (a known population).")] = "sample",
-    watch: Annotated[float, typer.Option(help="PSI threshold of 'watch'.")] = 0.10,
-    material: Annotated[float, typer.Option(help="PSI threshold of 'material'.")] = 0.25,
-    status_rule: Annotated[str, typer.Option(help="test (statuses from the material-drift "
-                                             "tests) or point (from PSI alone).")] = "test",
-    chunksize: Annotated[int, typer.Option(help="Rows read at a time.")] = 250_000,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {period: report}.")] = False,
-    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained "
-                                                 "HTML report here.")] = None,
-    title: Annotated[Optional[str], typer.Option(help="Title of the HTML report.")] = None,
-    fail_on: Annotated[Optional[str], typer.Option(help="Exit with code 3 when the latest "
-                                                   "status is at least watch or material.")] = None,
+    model: ModelFile,
+    reference: Annotated[str, typer.Option(
+        metavar="SOURCE", help="Reference data: CSV/parquet file, folder, or "
+        "'sql:<SQLAlchemy URL>::<query>'.")],
+    current: Annotated[str, typer.Option(
+        metavar="SOURCE", help="Current data: CSV/parquet file, folder (one file per period), "
+        "or 'sql:<URL>::<query>'.")],
+    period_column: PeriodColumn = None,
+    date_column: DateColumn = None,
+    freq: Freq = None,
+    period: Annotated[list[str], typer.Option(
+        metavar="PERIOD", show_default="every period", help="Only this period (repeatable); a "
+        "period without rows is reported as empty.")] = [],
+    reference_mode: Annotated[str, typer.Option(
+        metavar="MODE", help="sample (both windows are samples) or fixed (a known "
+        "population).")] = "sample",
+    watch: Annotated[float, typer.Option(metavar="PSI",
+                                         help="PSI threshold of 'watch'.")] = 0.10,
+    material: Annotated[float, typer.Option(metavar="PSI",
+                                            help="PSI threshold of 'material'.")] = 0.25,
+    status_rule: Annotated[str, typer.Option(
+        metavar="RULE", help="test (statuses from the material-drift tests) or point (from PSI "
+        "alone).")] = "test",
+    chunksize: Annotated[int, typer.Option(metavar="ROWS", help="Rows read at a time.")]
+    = 250_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: {period: report}.")]
+    = False,
+    html: Annotated[Optional[Path], typer.Option(
+        "--html", metavar="FILE", show_default="none",
+        help="Also write a self-contained HTML report here.")] = None,
+    title: Annotated[Optional[str], typer.Option(
+        metavar="TEXT", show_default="Drift report: <model name>",
+        help="Title of the HTML report.")] = None,
+    fail_on: Annotated[Optional[str], typer.Option(
+        metavar="STATUS", show_default="never", help="Exit with code 3 when the latest status "
+        "is at least this: watch or material.")] = None,
 ) -> None:
     """Drift of current data against the reference in the scorecard's frozen bins, per period.
 
@@ -108,4 +126,5 @@ def drift(
 
 def register(app: typer.Typer) -> None:
     """Add the drift command to the CLI app."""
-    app.command("drift")(friendly_errors(drift))
+    app.command("drift", short_help="PSI drift of current data against the reference, per "
+                "period.")(friendly_errors(drift))

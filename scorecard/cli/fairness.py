@@ -10,7 +10,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from scorecard.cli.common import friendly_errors, parse_specials
+from scorecard.cli.common import (
+    BadValue,
+    DataFile,
+    Excludes,
+    Specials,
+    Target,
+    friendly_errors,
+    parse_specials,
+)
 from scorecard.exceptions import InputError
 
 
@@ -53,47 +61,64 @@ def _parse_granularities(text: str) -> list[int | None]:
 
 
 def fairness(
-    data: Annotated[Path, typer.Argument(help="CSV or parquet file, one row per application.")],
-    target: Annotated[str, typer.Option(help="Binary target column.")],
-    protected: Annotated[list[str], typer.Option(help="Protected attribute column (repeatable; "
-                                                 "the first is budgeted by the MIP).")],
-    out: Annotated[Optional[Path], typer.Option(help="Where to write the front (JSON).")] = None,
+    data: DataFile,
+    target: Target,
+    protected: Annotated[list[str], typer.Option(
+        metavar="COLUMN", help="Protected attribute column (repeatable; the first is budgeted "
+        "by the MIP).")],
+    out: Annotated[Optional[Path], typer.Option(
+        metavar="FILE", show_default="none", help="Where to write the front (JSON).")] = None,
     report: Annotated[bool, typer.Option("--report", help="Print the per-characteristic table "
                                          "with tests and the front's table.")] = False,
     reference_group: Annotated[Optional[str], typer.Option(
-        help="Reference group of the first protected attribute (default: its largest group).")] = None,
-    bad_value: Annotated[Optional[str], typer.Option(help="Target value meaning bad.")] = None,
-    holdout: Annotated[float, typer.Option(help="Share of rows held out for evaluation.")] = 0.3,
-    seed: Annotated[int, typer.Option(help="Seed of the hold-out split.")] = 0,
-    eps_grid: Annotated[int, typer.Option(help="Number of fairness budgets along the front.")] = 20,
+        metavar="GROUP", show_default="its largest group",
+        help="Reference group of the first protected attribute.")] = None,
+    bad_value: BadValue = None,
+    holdout: Annotated[float, typer.Option(
+        metavar="SHARE", help="Share of rows held out for evaluation.")] = 0.3,
+    seed: Annotated[int, typer.Option(metavar="N", help="Seed of the hold-out split.")] = 0,
+    eps_grid: Annotated[int, typer.Option(
+        metavar="N", help="Number of fairness budgets along the front.")] = 20,
     confidence: Annotated[float, typer.Option(
-        help="Budget IV_fair + z*SE with z = Phi^-1(confidence); 0.5 gives the nominal front. "
-             "Also the level of the intervals.")] = 0.95,
-    cutoff_rate: Annotated[float, typer.Option(help="Approval rate that sets the cut-off.")] = 0.7,
-    cutoff: Annotated[Optional[float], typer.Option(help="Cut-off score (overrides "
-                                                   "--cutoff-rate).")] = None,
-    eps: Annotated[float, typer.Option(help="Budget of the per-characteristic compliance "
-                                       "test.")] = 0.02,
-    exclude: Annotated[list[str], typer.Option(help="Column that is not a characteristic "
-                                               "(repeatable).")] = [],
-    special: Annotated[list[str], typer.Option(help="Special value COL=VALUE (repeatable).")] = [],
-    bands: Annotated[list[str], typer.Option(help="Band edges of a continuous protected "
-                                             "attribute, COL=E1,E2,... (default: quartiles).")] = [],
-    group: Annotated[list[str], typer.Option(help="Map a protected value to a group, "
-                                             "COL:VALUE=GROUP (repeatable).")] = [],
+        metavar="P", help="Budget IV_fair + z*SE with z = Phi^-1(confidence); 0.5 gives the "
+        "nominal front. Also the level of the intervals.")] = 0.95,
+    cutoff_rate: Annotated[float, typer.Option(
+        metavar="SHARE", help="Approval rate that sets the cut-off.")] = 0.7,
+    cutoff: Annotated[Optional[float], typer.Option(
+        metavar="SCORE", show_default="from --cutoff-rate",
+        help="Cut-off score (overrides --cutoff-rate).")] = None,
+    eps: Annotated[float, typer.Option(
+        metavar="IV", help="Budget of the per-characteristic compliance test.")] = 0.02,
+    exclude: Excludes = [],
+    special: Specials = [],
+    bands: Annotated[list[str], typer.Option(
+        metavar="COL=E1,E2,...", show_default="quartiles",
+        help="Band edges of a continuous protected attribute (repeatable).")] = [],
+    group: Annotated[list[str], typer.Option(
+        metavar="COL:VALUE=GROUP", show_default="each value its own group",
+        help="Map a protected value to a group (repeatable).")] = [],
     include_protected: Annotated[bool, typer.Option(
         "--include-protected", help="Let protected attributes be model inputs too.")] = False,
-    granularities: Annotated[str, typer.Option(help="max_n_bins of the candidate binnings, "
-                                               "comma-separated; 'optimal' = unconstrained.")]
-    = "2,3,4,5,6,optimal",
-    corr_threshold: Annotated[float, typer.Option(help="At most one of each pair with |Spearman| "
-                                                  "above this (1 = no limit).")] = 0.8,
-    min_characteristics: Annotated[Optional[int], typer.Option(help="Fewest characteristics.")] = None,
-    max_characteristics: Annotated[Optional[int], typer.Option(help="Most characteristics.")] = None,
-    must_include: Annotated[list[str], typer.Option(help="Characteristic every point uses.")] = [],
-    must_exclude: Annotated[list[str], typer.Option(help="Characteristic no point uses.")] = [],
-    solver: Annotated[str, typer.Option(help="cbc (bundled) or highs (needs highspy).")] = "cbc",
-    time_limit: Annotated[Optional[float], typer.Option(help="Seconds per MIP.")] = None,
+    granularities: Annotated[str, typer.Option(
+        metavar="LIST", help="max_n_bins of the candidate binnings, comma-separated; 'optimal' "
+        "= unconstrained.")] = "2,3,4,5,6,optimal",
+    corr_threshold: Annotated[float, typer.Option(
+        metavar="R", help="At most one of each pair with |Spearman| above this (1 = no "
+        "limit).")] = 0.8,
+    min_characteristics: Annotated[Optional[int], typer.Option(
+        metavar="N", show_default="no limit", help="Fewest characteristics.")] = None,
+    max_characteristics: Annotated[Optional[int], typer.Option(
+        metavar="N", show_default="no limit", help="Most characteristics.")] = None,
+    must_include: Annotated[list[str], typer.Option(
+        metavar="COLUMN", show_default="none",
+        help="Characteristic every point uses (repeatable).")] = [],
+    must_exclude: Annotated[list[str], typer.Option(
+        metavar="COLUMN", show_default="none",
+        help="Characteristic no point uses (repeatable).")] = [],
+    solver: Annotated[str, typer.Option(
+        metavar="NAME", help="cbc (bundled) or highs (needs highspy).")] = "cbc",
+    time_limit: Annotated[Optional[float], typer.Option(
+        metavar="SECONDS", show_default="no limit", help="Seconds per MIP.")] = None,
     score_level: Annotated[bool, typer.Option(help="Also trace the score-level front "
                                               "(penalised, sign-constrained LR).")] = True,
 ) -> None:
@@ -154,4 +179,5 @@ def _print_report(front) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the fairness command to the CLI app."""
-    app.command("fairness")(friendly_errors(fairness))
+    app.command("fairness", short_help="Fairness tests per characteristic and the "
+                "accuracy-fairness Pareto front.")(friendly_errors(fairness))

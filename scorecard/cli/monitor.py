@@ -15,8 +15,21 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from scorecard.cli.common import echo, echo_json, friendly_errors
+from scorecard.cli.common import (
+    AsJson,
+    DateColumn,
+    Freq,
+    PeriodColumn,
+    echo,
+    echo_json,
+    friendly_errors,
+    new_app,
+)
 from scorecard.exceptions import InputError
+
+MonitorName = Annotated[str, typer.Argument(metavar="NAME", show_default=False,
+                                            help="Monitor name (unique in the store).")]
+
 
 def _store():
     from scorecard.storage import MonitorStore
@@ -34,21 +47,28 @@ def _table(frame: Any) -> None:
 
 
 def create(
-    name: Annotated[str, typer.Argument(help="Monitor name (unique in the store).")],
-    model: Annotated[Path, typer.Option(help="Scorecard spec (model.json from `scorecard fit`).")],
-    reference: Annotated[str, typer.Option(help="Reference sample: file, folder or sql:URL::query.")],
-    source: Annotated[str, typer.Option(help="Current data: a file with a period or date column, "
-                                             "a folder with one file per period, or sql:URL::query.")],
-    period_column: Annotated[Optional[str], typer.Option(help="Column holding the period.")] = None,
-    date_column: Annotated[Optional[str], typer.Option(help="Date column (with --freq).")] = None,
-    freq: Annotated[Optional[str], typer.Option(help="Period length for --date-column: month, "
-                                                     "quarter, week, day, year.")] = None,
-    reference_mode: Annotated[str, typer.Option(help="sample (two-sample SEs) or fixed.")] = "sample",
-    watch: Annotated[Optional[float], typer.Option(help="PSI threshold of 'watch'.")] = None,
-    material: Annotated[Optional[float], typer.Option(help="PSI threshold of 'material'.")] = None,
-    webhook: Annotated[Optional[str], typer.Option(help="POST alerts as JSON to this URL.")] = None,
-    email: Annotated[list[str], typer.Option(help="Email alerts to this address (repeatable; "
-                                                  "SMTP from $SCORECARD_SMTP_HOST).")] = [],
+    name: MonitorName,
+    model: Annotated[Path, typer.Option(
+        metavar="FILE", help="Scorecard spec (model.json from `scorecard fit`).")],
+    reference: Annotated[str, typer.Option(
+        metavar="SOURCE", help="Reference sample: file, folder or sql:URL::query.")],
+    source: Annotated[str, typer.Option(
+        metavar="SOURCE", help="Current data: a file with a period or date column, a folder "
+        "with one file per period, or sql:URL::query.")],
+    period_column: PeriodColumn = None,
+    date_column: DateColumn = None,
+    freq: Freq = None,
+    reference_mode: Annotated[str, typer.Option(
+        metavar="MODE", help="sample (two-sample SEs) or fixed.")] = "sample",
+    watch: Annotated[Optional[float], typer.Option(
+        metavar="PSI", show_default="0.10", help="PSI threshold of 'watch'.")] = None,
+    material: Annotated[Optional[float], typer.Option(
+        metavar="PSI", show_default="0.25", help="PSI threshold of 'material'.")] = None,
+    webhook: Annotated[Optional[str], typer.Option(
+        metavar="URL", show_default="none", help="POST alerts as JSON to this URL.")] = None,
+    email: Annotated[list[str], typer.Option(
+        metavar="ADDRESS", show_default="none", help="Email alerts to this address "
+        "(repeatable; SMTP from $SCORECARD_SMTP_HOST).")] = [],
 ) -> None:
     """Create a monitor of a scorecard on a data source, with a period rule."""
     from scorecard.scheduling.runner import create_monitor
@@ -67,7 +87,7 @@ def create(
 
 
 def list_monitors(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Every monitor with its latest period, status, alerts and schedule."""
     overview = _store().overview()
@@ -78,9 +98,11 @@ def list_monitors(
 
 
 def run(
-    name: Annotated[str, typer.Argument(help="Monitor name.")],
-    period: Annotated[Optional[str], typer.Option(help="Rerun just this period (replaces it).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    name: MonitorName,
+    period: Annotated[Optional[str], typer.Option(
+        metavar="PERIOD", show_default="the pending periods",
+        help="Rerun just this period (replaces it).")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Compute and store the pending periods (those not stored yet, and the latest one)."""
     from scorecard.scheduling.runner import run_monitor
@@ -102,8 +124,9 @@ def run(
 
 
 def show(
-    name: Annotated[str, typer.Argument(help="Monitor name.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (latest report in full).")] = False,
+    name: MonitorName,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (latest report in "
+                                                         "full).")] = False,
 ) -> None:
     """A monitor's settings, stored periods, latest report, alerts and recent runs."""
     import pandas as pd
@@ -150,9 +173,11 @@ def show(
 
 
 def report(
-    name: Annotated[str, typer.Argument(help="Monitor name.")],
-    html: Annotated[Path, typer.Option("--html", help="Write the offline HTML report here.")],
-    title: Annotated[Optional[str], typer.Option(help="Report title.")] = None,
+    name: MonitorName,
+    html: Annotated[Path, typer.Option("--html", metavar="FILE",
+                                       help="Write the offline HTML report here.")],
+    title: Annotated[Optional[str], typer.Option(
+        metavar="TEXT", show_default="Drift of <model> (<monitor>)", help="Report title.")] = None,
 ) -> None:
     """Self-contained HTML report of every stored period (works offline)."""
     from scorecard.io import write_atomic
@@ -181,10 +206,11 @@ def _schedule_rows(store) -> list[dict]:
 
 
 def schedule_add(
-    name: Annotated[str, typer.Argument(help="Monitor name.")],
-    cron: Annotated[str, typer.Option(help='Cron expression, e.g. "0 6 1 * *" (06:00 on the '
+    name: MonitorName,
+    cron: Annotated[str, typer.Option(metavar="EXPR", help='Cron expression, e.g. "0 6 1 * *" (06:00 on the '
                                            '1st); weekdays as in cron (0 or 7 = Sunday).')],
-    timezone: Annotated[str, typer.Option(help="IANA time zone of the cron times.")] = "UTC",
+    timezone: Annotated[str, typer.Option(metavar="ZONE",
+                                          help="IANA time zone of the cron times.")] = "UTC",
 ) -> None:
     """Schedule a monitor (replaces its schedule if it has one)."""
     from scorecard.scheduling.cron import next_run_times
@@ -197,7 +223,7 @@ def schedule_add(
 
 
 def schedule_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Schedules with their next run times."""
     rows = _schedule_rows(_store())
@@ -211,28 +237,30 @@ def schedule_list(
         echo(f"{r['monitor']}\t{r['cron']}\t{r['timezone']}\t{state}")
 
 
-def schedule_pause(name: Annotated[str, typer.Argument(help="Monitor name.")]) -> None:
+def schedule_pause(name: MonitorName) -> None:
     """Pause a schedule (the scheduler skips it until resumed)."""
     _store().set_paused(name, True)
     echo(f"paused {name!r}", err=True)
 
 
-def schedule_resume(name: Annotated[str, typer.Argument(help="Monitor name.")]) -> None:
+def schedule_resume(name: MonitorName) -> None:
     """Resume a paused schedule (from the next cron time; paused times are not caught up)."""
     _store().set_paused(name, False)
     echo(f"resumed {name!r}", err=True)
 
 
-def schedule_remove(name: Annotated[str, typer.Argument(help="Monitor name.")]) -> None:
+def schedule_remove(name: MonitorName) -> None:
     """Remove a monitor's schedule (the monitor and its results stay)."""
     _store().remove_schedule(name)
     echo(f"removed the schedule of {name!r}", err=True)
 
 
 def scheduler(
-    retries: Annotated[int, typer.Option(help="Retries of a failed run.")] = 3,
-    backoff: Annotated[float, typer.Option(help="Seconds before the first retry (doubles).")] = 60.0,
-    sync_seconds: Annotated[float, typer.Option(help="How often to pick up schedule changes.")] = 30.0,
+    retries: Annotated[int, typer.Option(metavar="N", help="Retries of a failed run.")] = 3,
+    backoff: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds before the first retry (doubles).")] = 60.0,
+    sync_seconds: Annotated[float, typer.Option(
+        metavar="SECONDS", help="How often to pick up schedule changes.")] = 30.0,
 ) -> None:
     """Run the stored schedules until stopped (Ctrl-C or SIGTERM); one scheduler per store."""
     import logging
@@ -251,17 +279,23 @@ def scheduler(
 
 def register(app: typer.Typer) -> None:
     """Add the monitor and schedule groups and the scheduler command to the CLI app."""
-    monitor_app = typer.Typer(help="Drift monitors: create, list, run, show, report.",
-                              no_args_is_help=True)
-    schedule_app = typer.Typer(help="Cron schedules of monitors, run by `scorecard scheduler`.",
-                               no_args_is_help=True)
-    for command, name in ((create, "create"), (list_monitors, "list"), (run, "run"),
-                          (show, "show"), (report, "report")):
-        monitor_app.command(name)(friendly_errors(command))
-    for command, name in ((schedule_add, "add"), (schedule_list, "list"),
-                          (schedule_pause, "pause"), (schedule_resume, "resume"),
-                          (schedule_remove, "remove")):
-        schedule_app.command(name)(friendly_errors(command))
+    monitor_app = new_app("Drift monitors: create, list, run, show, report.")
+    schedule_app = new_app("Cron schedules of monitors, run by `scorecard scheduler`.")
+    for command, name, short in (
+            (create, "create", "Create a monitor of a scorecard on a data source."),
+            (list_monitors, "list", "Every monitor with its latest status and alerts."),
+            (run, "run", "Compute and store the pending periods."),
+            (show, "show", "Settings, periods, latest report, alerts and runs of a monitor."),
+            (report, "report", "Offline HTML report of every stored period.")):
+        monitor_app.command(name, short_help=short)(friendly_errors(command))
+    for command, name, short in (
+            (schedule_add, "add", "Schedule a monitor (replaces its schedule)."),
+            (schedule_list, "list", "Schedules with their next run times."),
+            (schedule_pause, "pause", "Pause a schedule until resumed."),
+            (schedule_resume, "resume", "Resume a paused schedule from its next cron time."),
+            (schedule_remove, "remove", "Remove a monitor's schedule (results stay).")):
+        schedule_app.command(name, short_help=short)(friendly_errors(command))
     app.add_typer(monitor_app, name="monitor")
     app.add_typer(schedule_app, name="schedule")
-    app.command("scheduler")(friendly_errors(scheduler))
+    app.command("scheduler", short_help="Run the stored schedules until stopped.")(
+        friendly_errors(scheduler))

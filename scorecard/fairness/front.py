@@ -44,6 +44,7 @@ from scorecard.fairness.penalized import (
 from scorecard.fairness.selection import InfeasibleSelection, SelectionModel, SelectionTimeLimit
 from scorecard.model import metrics
 from scorecard.model import spec as spec_module
+from scorecard.model.split import split_rows
 
 __all__ = ["FRONT_FORMAT", "ParetoFront", "fairness_front", "is_front_file", "load_front",
            "load_point_spec", "mark_front", "split_rows"]
@@ -237,20 +238,6 @@ def _z_from_confidence(confidence: float | None) -> float:
         raise InputError(f"confidence={confidence!r} must be in [0.5, 1); 0.5 gives z = 0 "
                          "(the nominal front).")
     return float(special.ndtri(confidence))
-
-
-def split_rows(label: np.ndarray, holdout: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Training and hold-out row positions: a split stratified by the target (the front's)."""
-    n = len(label)
-    if not 0 <= holdout < 1:
-        raise InputError(f"holdout={holdout!r} must be in [0, 1): the share of rows held out.")
-    rows = np.arange(n)
-    if holdout == 0:
-        return rows, rows
-    from sklearn.model_selection import train_test_split
-
-    train, test = train_test_split(rows, test_size=holdout, random_state=seed, stratify=label)
-    return np.sort(train), np.sort(test)
 
 
 def _evaluate_point(score: np.ndarray, label: np.ndarray, attributes: Sequence[ProtectedAttribute],

@@ -59,6 +59,7 @@ from scorecard.model.scoring import (
 )
 from scorecard.options import ENCODINGS
 from scorecard.parameters import Choice, Integral, Interval, Real, check_params
+from scorecard.protected import warn_protected
 from scorecard.validation import binary_target, check_weights
 
 __all__ = [
@@ -178,6 +179,9 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     bad_value : the value of y that means bad (default: inferred, see
         `scorecard.validation.binary_target`: True, the larger number, or "bad"-like text).
     name : free-text name of the spec (default "<target> <encoding>").
+    allow_protected : columns let into the card without the ProtectedAttributeWarning that a
+        characteristic named like a protected attribute (sex, age, ...) raises
+        (`scorecard.protected`).
 
     Attributes
     ----------
@@ -229,6 +233,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         target_name: str | None = None,
         bad_value: object = None,
         name: str | None = None,
+        allow_protected: Sequence[str] = (),
     ) -> None:
         self.binning_process = binning_process
         self.encoding = encoding
@@ -251,6 +256,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self.target_name = target_name
         self.bad_value = bad_value
         self.name = name
+        self.allow_protected = allow_protected
 
     _fitted_attribute = "spec_"
     _parameter_constraints = {
@@ -275,6 +281,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         "target_name": [str, None],
         "bad_value": "no_validation",
         "name": [str, None],
+        "allow_protected": ["array-like"],
     }
 
     def __sklearn_tags__(self):  # noqa: D105
@@ -319,6 +326,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         card = scale_points(fitted.contributions, fitted.intercept, scaling)
         self.binning_process_ = process
         self.characteristics_ = selected
+        warn_protected(selected, self.allow_protected, columns=frame.columns)
         self.intercept_ = float(fitted.intercept)
         self.contributions_ = {
             lay.name: np.asarray(c[: lay.table.n_bins])
@@ -342,7 +350,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
             layouts, card, scaling, fitted, target=target, encoding=self.encoding,
             name=self.name or f"{target_name} {self.encoding}",
             rounding_error=self.rounding_error_, n_reason_codes=int(self.n_reason_codes),
-            binning_params=jsonable(process.get_params()),
+            binning_params=jsonable({k: v for k, v in process.get_params().items()
+                                     if k != "n_jobs"}),  # threads: not part of the model
         )
         spec_score = spec_module.score_frame(spec, frame)["score"].to_numpy()
         self._check_agreement(layouts, spec, frame, bins, scaling.clip(round_half_up(integer)),
