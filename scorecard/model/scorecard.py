@@ -16,6 +16,9 @@ The fitted card is a spec (`scorecard.model.spec`, schema_version 1): `Scorecard
 through the spec's reference scorer, so the estimator and every export agree by construction.
 Scoring from a spec alone (`exact_scores`, `evaluate_spec`, ...) lives in
 `scorecard.model.scoring` and is re-exported here.
+
+Long module: one scikit-learn estimator with 22 documented parameters; its fit already delegates
+selection, encodings, neutral bins, scaling and the spec to their own modules.
 """
 
 from __future__ import annotations
