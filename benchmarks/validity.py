@@ -8,14 +8,17 @@ how often each test rejects a true null (size at the 5% level):
     material  H0: J <= tau  with tau = true J (rejection rate at the boundary)
     below     H0: J >= eps  with eps = true J (false "compliant" rate at the boundary)
 
-Run: ``python benchmarks/validity.py [--reps 2000] [--boundary-reps 1000] [--out table.md]``.
-Monte Carlo SE of a rate near 0.05 is 0.0049 at 2,000 replications, 0.0069 at 1,000, 0.0109 at
-400; 200-bin regimes run half the replications. Not a test: it takes tens of minutes on one core.
+Run: ``python benchmarks/validity.py [--reps 2000] [--boundary-reps 2000] [--out table.md]
+[--jsonl rows.jsonl] [--only 3 5 ...]``; ``--render rows.jsonl`` prints the table of rows
+gathered by several runs (e.g. one per core). Monte Carlo SE of a rate near 0.05 is 0.0049 at
+2,000 replications, 0.0069 at 1,000, 0.0109 at 400; 200-bin regimes run half the replications.
+Not a test: it takes hours on one core (the boundary tests simulate 2 x 1,999 tables each).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from dataclasses import dataclass
@@ -67,6 +70,7 @@ def run(regime: Regime, reps: int, boundary_reps: int, seed: int) -> dict[str, o
     covered = rejected = unreliable = 0
     methods: set[str] = set()
     material = below = 0
+    test_methods: set[str] = set()
     for i in range(reps):
         r = stats.jeffreys(first[i], second[i])
         covered += r.ci[0] <= regime.target <= r.ci[1]
@@ -74,8 +78,10 @@ def run(regime: Regime, reps: int, boundary_reps: int, seed: int) -> dict[str, o
         unreliable += not r.reliable
         methods.add(r.p_method)
         if regime.target > 0 and i < boundary_reps:
-            material += r.test_material(regime.target).reject
-            below += r.test_below(regime.target).compliant
+            up, down = r.test_material(regime.target), r.test_below(regime.target)
+            material += up.reject
+            below += down.compliant
+            test_methods |= {up.method, down.method}
     row: dict[str, object] = {
         "kind": regime.kind, "k": regime.k, "n": regime.n,
         "rate": regime.rate if regime.kind == "iv" else None, "J": regime.target,
@@ -88,6 +94,8 @@ def run(regime: Regime, reps: int, boundary_reps: int, seed: int) -> dict[str, o
     elif boundary_reps > 0:
         row["size_material"] = material / min(reps, boundary_reps)
         row["size_below"] = below / min(reps, boundary_reps)
+        row["boundary_reps"] = min(reps, boundary_reps)
+        row["test_methods"] = "/".join(sorted(test_methods))
     return row
 
 
@@ -114,7 +122,7 @@ REGIMES: tuple[Regime, ...] = (
 
 def markdown(rows: list[dict[str, object]]) -> str:
     head = ("| stat | k | n | bad rate | true J | n_eff | min exp. | coverage | size no-diff "
-            "| size material | size below | p method | flagged | reps |")
+            "| size material | size below | p method | flagged | reps (cov / tests) |")
     lines = [head, "|" + "---|" * 14]
     for r in rows:
         def f(key: str, fmt: str = "{:.3f}") -> str:
@@ -124,23 +132,37 @@ def markdown(rows: list[dict[str, object]]) -> str:
             f"| {r['kind'].upper()} | {r['k']} | {r['n']:,} | {f('rate', '{:.0%}')} | {r['J']:g} | "
             f"{r['n_eff']:.0f} | {r['min_exp']:.1f} | {f('coverage')} | {f('size_no_diff')} | "
             f"{f('size_material')} | {f('size_below')} | {r['p_methods']} | {f('unreliable', '{:.0%}')} "
-            f"| {r['reps']} |")
+            f"| {r['reps']}{' / ' + str(r['boundary_reps']) if r.get('boundary_reps') else ''} |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=2000)
-    parser.add_argument("--boundary-reps", type=int, default=1000)
+    parser.add_argument("--boundary-reps", type=int, default=2000)
     parser.add_argument("--out", default=None, help="also write the markdown table here")
+    parser.add_argument("--jsonl", default=None, help="also append each row here as JSON")
+    parser.add_argument("--render", default=None, help="print the table of a --jsonl file")
     parser.add_argument("--only", type=int, nargs="*", help="indices of regimes to run")
     args = parser.parse_args(argv)
+    if args.render:
+        with open(args.render) as fh:
+            found = {json.dumps([r[k] for k in ("kind", "k", "n", "rate", "J")]): r
+                     for r in map(json.loads, fh)}
+        order = [json.dumps([g.kind, g.k, g.n, g.rate if g.kind == "iv" else None, g.target])
+                 for g in REGIMES]
+        print(markdown([found[key] for key in order if key in found]))
+        return
     rows = []
-    chosen = [REGIMES[i] for i in args.only] if args.only else list(REGIMES)
-    for i, regime in enumerate(chosen):
+    indices = args.only if args.only else range(len(REGIMES))
+    for i in indices:
+        regime = REGIMES[i]
         start = time.perf_counter()
         share = 2 if regime.k >= 200 else 1  # 200-bin tables cost ~10x: half the replications
         rows.append(run(regime, args.reps // share, args.boundary_reps // share, seed=1000 + i))
+        if args.jsonl:
+            with open(args.jsonl, "a") as fh:
+                fh.write(json.dumps(rows[-1]) + "\n")
         print(markdown(rows[-1:]).splitlines()[-1], f"({time.perf_counter() - start:.0f} s)",
               flush=True, file=sys.stderr)
         if args.out:

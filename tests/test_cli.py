@@ -160,3 +160,12 @@ def test_failed_write_leaves_existing_file_untouched(tmp_path, monkeypatch):
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("command", [[], ["iv"], ["drift"], ["fairness"]])
+def test_help_points_to_the_measured_validity_region(command):
+    """Issue 7: --help does not claim the tests are valid everywhere; it names the region."""
+    result = runner.invoke(app, [*command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "STATISTICS.md" in text and "section" in text and "7" in text

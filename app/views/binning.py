@@ -25,7 +25,8 @@ st.caption(
     "bins and build a card from them, use the **Build** page."
 )
 columns = [c for c in ["name", "dtype", "n_bins", "trend", "iv", "iv_se", "iv_corrected",
-                       "iv_ci_low", "iv_ci_high", "p_value", "selected"] if c in summary.columns]
+                       "iv_ci_low", "iv_ci_high", "p_value", "p_method", "reliable", "selected"]
+           if c in summary.columns]
 display.show_table(summary, columns, estimates=[("iv", "iv_se")], key="binning_summary")
 st.altair_chart(charts.iv_interval_chart(summary, process.level), width="stretch")
 

@@ -23,8 +23,8 @@ SELECTION_CRITERIA = ("iv", "iv_se", "iv_ci_low", "iv_ci_high", "p_value", "q_va
 """Summary columns a `selection` may bound with {"min": ..., "max": ...}."""
 
 SUMMARY_COLUMNS = (
-    "name", "dtype", "n_bins", "iv", "iv_se", "iv_ci_low", "iv_ci_high", "ci_method", "p_value",
-    "trend", "status",
+    "name", "dtype", "n_bins", "iv", "iv_corrected", "iv_se", "iv_ci_low", "iv_ci_high",
+    "ci_method", "p_value", "p_method", "reliable", "reliability_note", "trend", "status",
 )
 
 
@@ -61,8 +61,9 @@ def check_selection(selection: object) -> tuple[dict[str, dict[str, float]], int
 
 
 def summary_table(tables: Mapping[str, BinningTable]) -> pd.DataFrame:
-    """One row per characteristic (in the mapping's order): its IV with SE, interval, p-value,
-    the Benjamini-Hochberg q-value across characteristics, trend and status."""
+    """One row per characteristic (in the mapping's order): its plug-in and bias-corrected IV
+    with SE, interval, p-value and its method, the reliability flag, the Benjamini-Hochberg
+    q-value across characteristics, trend and status."""
     rows = []
     for name, table in tables.items():
         r = table.iv_result
@@ -71,11 +72,15 @@ def summary_table(tables: Mapping[str, BinningTable]) -> pd.DataFrame:
             "dtype": table.dtype,
             "n_bins": table.n_nonempty_bins,
             "iv": r.value,
+            "iv_corrected": r.estimate,
             "iv_se": r.se,
             "iv_ci_low": r.ci[0],
             "iv_ci_high": r.ci[1],
             "ci_method": r.ci_method,
             "p_value": r.p_value,
+            "p_method": r.p_method,
+            "reliable": r.reliable,
+            "reliability_note": r.reliability_note,
             "trend": table.trend,
             "status": table.status,
         })

@@ -356,9 +356,11 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
     def summary(self) -> pd.DataFrame:
         """One row per binned characteristic, by decreasing IV.
 
-        Columns: name, dtype, n_bins (non-empty bins), iv, iv_se, iv_ci_low, iv_ci_high,
-        ci_method, p_value (chi-square test of "no information"), q_value (Benjamini-Hochberg
-        over the characteristics), trend, status and selected. The p-values, q-values and
+        Columns: name, dtype, n_bins (non-empty bins), iv (plug-in), iv_corrected (the
+        bias-corrected estimate, inside the interval), iv_se, iv_ci_low, iv_ci_high, ci_method,
+        p_value (test of "no information") with p_method (chi2, or permutation where expected
+        counts are small), reliable and reliability_note (STATISTICS.md section 7), q_value
+        (Benjamini-Hochberg over the characteristics), trend, status and selected. The p-values, q-values and
         intervals treat the bins as fixed in advance; after supervised binning on the same
         rows they are optimistic (too small p-values, too narrow intervals).
         """

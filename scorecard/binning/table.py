@@ -65,14 +65,16 @@ def single_bin_iv(goods: float, bads: float, level: float, k: int) -> JeffreysRe
     """The IV of a characteristic with fewer than two non-empty bins: exactly 0, with no test.
 
     One bin carries no information whatever the data, so the IV is 0 with SE 0; there are no
-    degrees of freedom, so the p-value is NaN (no test) and the interval is [0, 0].
+    degrees of freedom, so the p-value is NaN (no test, ``p_method`` "none") and the interval
+    is [0, 0].
     """
     n_eff = goods * bads / (goods + bads) if goods + bads > 0 else 0.0
     return JeffreysResult(
         value=0.0, se=0.0, bias=0.0, value_corrected=0.0, n_eff=n_eff, df=0, statistic=0.0,
         p_value=math.nan, ci_wald=(0.0, 0.0), ci_ncx2=(0.0, 0.0), ci=(0.0, 0.0),
         ci_method="none", kl_pq=0.0, kl_qp=0.0, js=0.0, alpha=0.0, level=level,
-        reference="sample", k=k, n_p=float(goods), n_q=float(bads),
+        reference="sample", k=k, n_p=float(goods), n_q=float(bads), estimate=0.0,
+        p_method="none",
     )
 
 

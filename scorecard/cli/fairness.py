@@ -123,8 +123,9 @@ def fairness(
                                               "(penalised, sign-constrained LR).")] = True,
 ) -> None:
     """Fairness of every characteristic (IV between protected groups, with SE and the test
-    "below budget") and the accuracy-disparity Pareto front of scorecards (MIP over
-    characteristics and bin granularities; plus the score-level method)."""
+    "below budget", a double bootstrap at the budget; its validity region is in
+    docs/STATISTICS.md section 7) and the accuracy-disparity Pareto front of scorecards (MIP
+    over characteristics and bin granularities; plus the score-level method)."""
     from scorecard.fairness.front import fairness_front
     from scorecard.fairness.penalized import DEFAULT_PENALTIES
     from scorecard.io import read_table

@@ -149,6 +149,8 @@ def fit(
         echo(f"  {ch}  (IV {iv[ch]:.4f})")
     for ch, why in card.dropped_.items():
         echo(f"  dropped {ch} ({why['step']}): {why['reason']}")
+    for bin_ in card.neutralised_:
+        echo(f"  neutral points for {bin_['name']} bin {bin_['bin']}: {bin_['reason']}")
     low, high = auc["ci"]
     echo(f"train AUC {auc['value']:.4f} (SE {auc['se']:.4f}, {auc['level']:.0%} CI "
          f"[{low:.4f}, {high:.4f}])" + ("" if holdout else "; optimistic: measure on hold-out "

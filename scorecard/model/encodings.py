@@ -71,7 +71,7 @@ class EncodingFit:
 
 def woe_columns(layouts: Sequence[BinLayout], bins: np.ndarray) -> tuple[list, np.ndarray]:
     """Per-slot WoE of every characteristic and the rows' WoE design matrix."""
-    values = [lay.with_unseen(lay.table.transform_woe) for lay in layouts]
+    values = [lay.with_unseen(lay.woe) for lay in layouts]
     design = np.column_stack([lay.lookup(values[c], bins[:, c]) for c, lay in enumerate(layouts)])
     return values, design
 
@@ -136,13 +136,17 @@ def fit_woe_lr(layouts: Sequence[BinLayout], bins: np.ndarray, label: np.ndarray
 
 def fit_onehot_lr(layouts: Sequence[BinLayout], bins: np.ndarray, label: np.ndarray,
                   weights: np.ndarray | None, *, C: float) -> EncodingFit:
-    """Logistic regression on one indicator per bin; empty bins get coefficient 0."""
+    """Logistic regression on one indicator per bin; empty and neutral bins get coefficient 0
+    (their indicators are left out, so their rows sit at the intercept's level)."""
     import scipy.sparse as sp
 
     n_rows = bins.shape[0]
     sizes = [lay.table.n_bins for lay in layouts]
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     fired = bins >= 0
+    for c, lay in enumerate(layouts):
+        if lay.neutral.any():
+            fired[:, c] &= ~lay.neutral[np.maximum(bins[:, c], 0)]
     rows = np.broadcast_to(np.arange(n_rows)[:, None], bins.shape)[fired]
     cols = (bins + starts[None, :])[fired]
     design = sp.csr_matrix(
@@ -150,7 +154,7 @@ def fit_onehot_lr(layouts: Sequence[BinLayout], bins: np.ndarray, label: np.ndar
     )
     estimator = _logistic(C).fit(design, label, sample_weight=weights)
     coef = estimator.coef_[0].astype(np.float64).copy()
-    empty = np.concatenate([lay.table.total == 0 for lay in layouts])
+    empty = np.concatenate([(lay.table.total == 0) | lay.neutral for lay in layouts])
     coef[empty] = 0.0
     intercept = float(estimator.intercept_[0])
     contributions = [

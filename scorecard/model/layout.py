@@ -24,12 +24,15 @@ class BinLayout:
 
     Numeric: the same order (intervals, missing, specials). Categorical: the spec puts the
     category groups, then one bin per special category, then the missing bin last. Arrays in
-    table order may carry one extra slot at the end for unseen categories.
+    table order may carry one extra slot at the end for unseen categories. ``neutral`` marks the
+    bins the card gives contribution 0 (`scorecard.model.neutral`).
     """
 
-    def __init__(self, table: BinningTable) -> None:
+    def __init__(self, table: BinningTable, neutral: np.ndarray | None = None) -> None:
         self.table = table
         self.name = table.name
+        self.neutral = (np.zeros(table.n_bins, dtype=bool) if neutral is None
+                        else np.asarray(neutral, dtype=bool))
         self.categorical = table.dtype == CATEGORICAL
         n = table.n_bins
         if self.categorical:
@@ -58,6 +61,11 @@ class BinLayout:
         else:
             self.spec_order = list(range(n))
             self.members = {}
+
+    @property
+    def woe(self) -> np.ndarray:
+        """The table's transform WoE with neutral bins (too small to estimate) at 0."""
+        return np.where(self.neutral, 0.0, self.table.transform_woe)
 
     @property
     def n_slots(self) -> int:

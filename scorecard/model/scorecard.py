@@ -16,6 +16,9 @@ The fitted card is a spec (`scorecard.model.spec`, schema_version 1): `Scorecard
 through the spec's reference scorer, so the estimator and every export agree by construction.
 Scoring from a spec alone (`exact_scores`, `evaluate_spec`, ...) lives in
 `scorecard.model.scoring` and is re-exported here.
+
+Long module: one scikit-learn estimator with 22 documented parameters; its fit already delegates
+selection, encodings, neutral bins, scaling and the spec to their own modules.
 """
 
 from __future__ import annotations
@@ -36,8 +39,7 @@ from scorecard.binning import BinningProcess
 from scorecard.binning.binner import jsonable
 from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError
-from scorecard.model import metrics
-from scorecard.model import spec as spec_module
+from scorecard.model import metrics, spec as spec_module
 from scorecard.model.card_spec import card_spec, require_score_spread
 from scorecard.model.data_hash import DATA_HASH_METHOD, columns_sha256
 from scorecard.model.encodings import (
@@ -49,6 +51,7 @@ from scorecard.model.encodings import (
     fit_xgb_stumps,
 )
 from scorecard.model.layout import BinLayout
+from scorecard.model.neutral import DEFAULT_MIN_EXPECTED, neutral_mask, neutralised_record
 from scorecard.model.card_selection import STEPWISE, fit_selected
 from scorecard.model.scaling import CardPoints, PointsScaling, round_half_up, scale_points
 from scorecard.model.scoring import (
@@ -73,7 +76,6 @@ __all__ = [
     "spec_probability_of_default",
     "training_data_sha256",
 ]
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,6 +168,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         smaller = stronger shrinkage towards 0). The intercept is not penalised.
     sign_constrained : woe-lr: every coefficient <= 0 (default; those held at 0 are dropped);
         False: scikit-learn's unconstrained fit, warning about positive coefficients.
+    min_expected : missing/special bins with fewer expected goods or bads get neutral points,
+        WoE 0 (`scorecard.model.neutral`); None or 0 turns the rule off.
     min_iv_ci_low, max_correlation, stepwise, holdout, random_state : characteristic selection
         before any encoding (`scorecard.model.selection`; None = step off).
     n_rounds, learning_rate : boosting rounds and shrinkage of xgb-stumps (which otherwise uses
@@ -191,6 +195,8 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     coef_ : woe-lr: one coefficient per characteristic; onehot-lr: one per bin (all
         characteristics' bins concatenated in table order). Not set for xgb-stumps.
     unexpected_sign_ : woe-lr characteristics with a positive coefficient (unconstrained fit).
+    neutralised_ : per bin given neutral points, its counts, expected counts and reason (also
+        the spec's model.neutralised).
     dropped_ : characteristic -> {"step", "reason", ...} per candidate not in the card
         (`scorecard.model.card_selection`).
         selection_ : options, kept, dropped and stepwise path (the spec's model.selection).
@@ -213,6 +219,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         encoding: str = "woe-lr",
         C: float = 1.0,
         sign_constrained: bool = True,
+        min_expected: float | None = DEFAULT_MIN_EXPECTED,
         min_iv_ci_low: float | None = None,
         max_correlation: float | None = None,
         stepwise: str | None = None,
@@ -235,6 +242,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         self.encoding = encoding
         self.C = C
         self.sign_constrained = sign_constrained
+        self.min_expected = min_expected
         self.min_iv_ci_low = min_iv_ci_low
         self.max_correlation = max_correlation
         self.stepwise = stepwise
@@ -261,6 +269,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         "n_rounds": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, 1, closed="right")],
         "sign_constrained": ["boolean"],
+        "min_expected": [Interval(Real, 0, None, closed="left"), None],
         "min_iv_ci_low": [Interval(Real, 0, None, closed="left"), None],
         "max_correlation": [Interval(Real, 0, 1, closed="both"), None],
         "stepwise": [Choice(STEPWISE)],
@@ -304,10 +313,15 @@ class Scorecard(EstimatorMixin, BaseEstimator):
                 "the binning process selected no characteristic (none has two or more non-empty "
                 "bins meeting its selection criteria); relax `selection` or check the data."
             )
-        layouts = [BinLayout(process.binning_tables_[c]) for c in selected]
+        layouts = [BinLayout(process.binning_tables_[c],
+                             neutral_mask(process.binning_tables_[c], self.min_expected))
+                   for c in selected]
         bins = process.transform(frame, metric="bin")
         layouts, bins, fitted, self.selection_ = fit_selected(
             process, layouts, bins, label, weights, self._encoder(), params=self.get_params())
+        self.neutralised_ = [entry for lay in layouts for entry in neutralised_record(
+            lay.table, lay.neutral, float(self.min_expected or 0))]
+        fitted.model["neutralised"] = copy.deepcopy(self.neutralised_)
         self.dropped_ = {d["name"]: d for d in self.selection_["dropped"]}
         self._set_encoding(fitted)
         selected = [lay.name for lay in layouts]

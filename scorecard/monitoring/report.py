@@ -137,8 +137,9 @@ def _material_tests(rows: list[dict[str, Any]], n_effs: list[float | None],
     """Fill p_material_010, p_material_025 and the status of every row, one ncx2 call per tau.
 
     p-value of H0: PSI <= tau is ``P(ncx2(k-1, n_eff*tau) >= T)``, the ncx2 form of
-    ``stats.material_difference_test`` (``JeffreysResult.test_material`` bootstraps whole counts
-    at the boundary instead, STATISTICS.md section 4; not used here, it costs ~30 ms a call).
+    ``stats.material_difference_test`` (``JeffreysResult.test_material`` runs a double bootstrap
+    of whole counts at the boundary instead, STATISTICS.md section 4; not used here, it costs
+    ~0.1 s a call).
     """
     tested = [i for i, n_eff in enumerate(n_effs) if n_eff is not None]
     statistic = np.array([rows[i]["statistic"] for i in tested], dtype=np.float64)

@@ -155,7 +155,7 @@ class JeffreysResult:
             self.reference == "fixed" or _whole(np.asarray(self.counts_p)))
 
     def _boundary_test(self, asymptotic: Any, target: float, level_alpha: float, upper: bool) -> Any:
-        """The test by parametric bootstrap at the null boundary J = target, else ``asymptotic``."""
+        """The test by double bootstrap at the null boundary J = target, else ``asymptotic``."""
         if not self._simulable() or self.df < 1:
             return asymptotic
         p, q = np.asarray(self.counts_p), np.asarray(self.counts_q)
@@ -165,9 +165,11 @@ class JeffreysResult:
             p, q, p_share, q_share, self.value, target, self._alpha_rule, fixed, upper)
         if found is None:
             return asymptotic
-        p_value, simulated = found
-        critical = self.n_eff * float(np.quantile(simulated, 1.0 - level_alpha if upper else level_alpha))
-        return type(asymptotic)(self.statistic, critical, p_value, bool(p_value < level_alpha), "bootstrap")
+        p_value, first, second = found
+        critical = self.n_eff * resampling.double_bootstrap_critical(first, second, level_alpha,
+                                                                     upper)
+        return type(asymptotic)(self.statistic, critical, p_value, bool(p_value < level_alpha),
+                                "double-bootstrap")
 
     @property
     def _alpha_rule(self) -> float:
@@ -184,7 +186,7 @@ class JeffreysResult:
     def test_material(self, tau: float, level_alpha: float = 0.05) -> inference.DifferenceTest:
         """H0: J <= tau (immaterial): reject when large T is unlikely at J = tau.
 
-        Integer counts: parametric bootstrap at the boundary J = tau ("bootstrap"); weights:
+        Integer counts: fast double bootstrap at the boundary J = tau ("double-bootstrap"); weights:
         ``T > ncx2.ppf(1 - level_alpha, k - 1, n_eff*tau)`` ("ncx2").
         """
         asymptotic = inference.material_difference_test(
@@ -196,7 +198,7 @@ class JeffreysResult:
     def test_below(self, eps: float, level_alpha: float = 0.05) -> inference.ComplianceTest:
         """H0: J >= eps (over budget): compliant when small T is unlikely at J = eps.
 
-        Integer counts: parametric bootstrap at the boundary J = eps ("bootstrap"); weights:
+        Integer counts: fast double bootstrap at the boundary J = eps ("double-bootstrap"); weights:
         ``T < ncx2.ppf(level_alpha, k - 1, n_eff*eps)`` ("ncx2").
         """
         asymptotic = inference.compliance_test(self.statistic, self.df, self.n_eff, eps, level_alpha)

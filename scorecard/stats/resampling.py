@@ -7,13 +7,18 @@ p-values come from simulated tables instead:
   side totals, the Q side of the table is multivariate hypergeometric under P = Q; exact for any
   n up to Monte Carlo error.
 - no difference, fixed reference: the Q side is multinomial with the reference's shares.
-- material (J <= tau) and compliance (J >= eps): a parametric bootstrap at the boundary of the
+- material (J <= tau) and compliance (J >= eps): a fast double bootstrap at the boundary of the
   null, the distributions on the geometric path through the pooled and the observed shares whose
-  divergence is exactly tau (eps).
+  divergence is exactly tau (eps); each first-level table's own boundary pair gives one
+  second-level table, which calibrates the first level's p-value.
 
 Every simulated table's divergence is computed by the same rule as the observed one (empty bins
 dropped, the same automatic or explicit smoothing), so the statistic is one fixed function of the
 table. Kernels are numba (seeded, so results are reproducible) with numpy twins for the tests.
+
+Long module: each numba kernel sits beside the numpy twin it is tested against, and the double
+bootstrap reuses the divergence, smoothing and draw kernels of the other tests (a split would
+have to share those private kernels across modules).
 """
 
 from __future__ import annotations
@@ -39,8 +44,11 @@ AUTO: Final = -1.0
 
 
 @njit(cache=True)
-def _divergence(p: np.ndarray, q: np.ndarray, alpha: float, fixed: bool) -> float:
-    """J of one count table by the rules of :func:`scorecard.stats.jeffreys`; inf if a share is 0."""
+def _smoothed_shares(p: np.ndarray, q: np.ndarray, alpha: float, fixed: bool,
+                     ps: np.ndarray, qs: np.ndarray) -> int:
+    """Shares of one table smoothed by the rules of :func:`scorecard.stats.jeffreys` into
+    ``ps``, ``qs`` (0 where a bin is empty on both sides); returns the number of occupied bins,
+    0 when a side is empty."""
     k = 0
     p_total = 0.0
     q_total = 0.0
@@ -52,22 +60,34 @@ def _divergence(p: np.ndarray, q: np.ndarray, alpha: float, fixed: bool) -> floa
             q_total += q[i]
             if p[i] == 0 or q[i] == 0:
                 zero_cell = True
-    if k < 2 or p_total == 0 or q_total == 0:
-        return 0.0
+    if p_total == 0 or q_total == 0:
+        return 0
     a = alpha
     if a < 0:
         a = DEFAULT_ALPHA if zero_cell else 0.0
     n_min = q_total if fixed else min(p_total, q_total)
     c = a / n_min
     scale = 1.0 + k * c
+    for i in range(p.size):
+        occupied = p[i] > 0 or q[i] > 0
+        ps[i] = (p[i] / p_total + c) / scale if occupied else 0.0
+        qs[i] = (q[i] / q_total + c) / scale if occupied else 0.0
+    return k
+
+
+@njit(cache=True)
+def _divergence(p: np.ndarray, q: np.ndarray, alpha: float, fixed: bool) -> float:
+    """J of one count table by the rules of :func:`scorecard.stats.jeffreys`; inf if a share is 0."""
+    ps = np.empty(p.size)
+    qs = np.empty(p.size)
+    if _smoothed_shares(p, q, alpha, fixed, ps, qs) < 2:
+        return 0.0
     total = 0.0
     for i in range(p.size):
         if p[i] > 0 or q[i] > 0:
-            ps = (p[i] / p_total + c) / scale
-            qs = (q[i] / q_total + c) / scale
-            if ps == 0 or qs == 0:
+            if ps[i] == 0 or qs[i] == 0:
                 return math.inf
-            total += (ps - qs) * math.log(ps / qs)
+            total += (ps[i] - qs[i]) * math.log(ps[i] / qs[i])
     return total
 
 
@@ -184,11 +204,148 @@ def _multinomial_kernel(
     return out
 
 
+@njit(cache=True)
+def _path_point(log_m: np.ndarray, d_p: np.ndarray, d_q: np.ndarray, t: float, fixed: bool,
+                ps: np.ndarray, out_p: np.ndarray, out_q: np.ndarray) -> tuple[float, float]:
+    """The path point ``m^(1-t) x^t`` (renormalised; P kept when ``fixed``) into ``out_p``,
+    ``out_q``; returns its J and dJ/dt. Bins with NaN ``d_p`` are empty and stay 0."""
+    z_p = 0.0
+    z_q = 0.0
+    for i in range(log_m.size):
+        if d_p[i] == d_p[i]:
+            out_p[i] = ps[i] if fixed else math.exp(log_m[i] + t * d_p[i])
+            out_q[i] = math.exp(log_m[i] + t * d_q[i])
+            z_p += out_p[i]
+            z_q += out_q[i]
+        else:
+            out_p[i] = 0.0
+            out_q[i] = 0.0
+    mean_p = 0.0
+    mean_q = 0.0
+    for i in range(log_m.size):
+        out_p[i] /= z_p
+        out_q[i] /= z_q
+        if d_p[i] == d_p[i]:
+            mean_p += out_p[i] * d_p[i]
+            mean_q += out_q[i] * d_q[i]
+    log_z = math.log(z_q) - math.log(z_p)
+    value = 0.0
+    slope = 0.0
+    for i in range(log_m.size):
+        if d_p[i] == d_p[i]:
+            # ln(p_t / q_t) = ln(ps / m) when fixed, else t (d_p - d_q); plus ln(z_q / z_p).
+            log_ratio = (math.log(ps[i]) - log_m[i] - t * d_q[i] if fixed
+                         else t * (d_p[i] - d_q[i])) + log_z
+            dp = 0.0 if fixed else out_p[i] * (d_p[i] - mean_p)
+            dq = out_q[i] * (d_q[i] - mean_q)
+            value += (out_p[i] - out_q[i]) * log_ratio
+            slope += (dp - dq) * log_ratio + (out_p[i] - out_q[i]) * (
+                (0.0 if fixed else d_p[i]) - d_q[i])
+    return value, slope
+
+
+@njit(cache=True)
+def _boundary_point(ps: np.ndarray, qs: np.ndarray, n_p: float, n_q: float, target: float,
+                    fixed: bool, out_p: np.ndarray, out_q: np.ndarray) -> bool:
+    """Numba twin of :func:`boundary_shares` (safeguarded Newton on the path parameter t).
+
+    Writes the pair with divergence ``target`` into ``out_p``, ``out_q``; False when the shares
+    carry no direction or the target is out of reach (t > 64). Empty bins (both shares 0) stay 0.
+    """
+    k = ps.size
+    log_m = np.empty(k)
+    d_p = np.empty(k)
+    d_q = np.empty(k)
+    for i in range(k):
+        if ps[i] > 0 and qs[i] > 0:
+            m = ps[i] if fixed else (n_p * ps[i] + n_q * qs[i]) / (n_p + n_q)
+            log_m[i] = math.log(m)
+            d_p[i] = math.log(ps[i]) - log_m[i]
+            d_q[i] = math.log(qs[i]) - log_m[i]
+        elif ps[i] > 0 or qs[i] > 0:
+            return False  # a zero share has no logarithm: no path
+        else:
+            log_m[i] = 0.0
+            d_p[i] = math.nan
+            d_q[i] = 0.0
+    value, slope = _path_point(log_m, d_p, d_q, 1.0, fixed, ps, out_p, out_q)
+    if not value > 0:
+        return False
+    lo, hi = 0.0, 1.0
+    while value < target:
+        lo = hi
+        hi *= 2.0
+        if hi > 64.0:
+            return False
+        value, slope = _path_point(log_m, d_p, d_q, hi, fixed, ps, out_p, out_q)
+    # J is about J(1) t^2 near the pooled point: start there, then Newton inside [lo, hi].
+    t = min(max(math.sqrt(target / value) * hi, lo), hi)
+    tol = 1e-12 * max(1.0, target)
+    for _ in range(100):
+        value, slope = _path_point(log_m, d_p, d_q, t, fixed, ps, out_p, out_q)
+        excess = value - target
+        if abs(excess) <= tol or hi - lo <= 1e-14 * hi:
+            return True
+        if excess > 0:
+            hi = t
+        else:
+            lo = t
+        step = t - excess / slope if slope > 0 else -1.0
+        t = step if lo < step < hi else 0.5 * (lo + hi)
+    return True
+
+
+@njit(cache=True)
+def _double_bootstrap_kernel(
+    p_shares: np.ndarray,
+    q_shares: np.ndarray,
+    p_counts: np.ndarray,
+    n_p: int,
+    n_q: int,
+    alpha: float,
+    fixed: bool,
+    target: float,
+    n_resamples: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """First- and second-level J of the fast double bootstrap at the null boundary J = target.
+
+    Table r is drawn from the boundary pair (``p_shares``, ``q_shares``); its own boundary pair
+    (same path rule, same smoothing) gives one second-level table. With ``fixed`` the P side
+    stays ``p_counts`` at both levels.
+    """
+    np.random.seed(seed)
+    k = q_shares.size
+    first = np.empty(n_resamples)
+    second = np.empty(n_resamples)
+    p = p_counts.copy()
+    q = np.empty(k)
+    ps = np.empty(k)
+    qs = np.empty(k)
+    p_b = np.empty(k)
+    q_b = np.empty(k)
+    for r in range(n_resamples):
+        if not fixed:
+            _multinomial_draw(n_p, p_shares, p)
+        _multinomial_draw(n_q, q_shares, q)
+        first[r] = _divergence(p, q, alpha, fixed)
+        _smoothed_shares(p, q, alpha, fixed, ps, qs)
+        if not _boundary_point(ps, qs, float(n_p), float(n_q), target, fixed, p_b, q_b):
+            p_b[:] = p_shares
+            q_b[:] = q_shares
+        if not fixed:
+            _multinomial_draw(n_p, p_b, p)
+        _multinomial_draw(n_q, q_b, q)
+        second[r] = _divergence(p, q, alpha, fixed)
+    return first, second
+
+
 # numpy twins (tests compare the kernels against them) -------------------------------------------
 
 
-def _divergence_numpy(p: np.ndarray, q: np.ndarray, alpha: float, fixed: bool) -> np.ndarray:
-    """Row-wise twin of :func:`_divergence` for 2-D arrays of tables."""
+def _smoothed_numpy(p: np.ndarray, q: np.ndarray, alpha: float,
+                    fixed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row-wise twin of :func:`_smoothed_shares`: smoothed shares and the occupied mask."""
     p = np.atleast_2d(np.asarray(p, dtype=np.float64))
     q = np.atleast_2d(np.asarray(q, dtype=np.float64))
     occupied = (p > 0) | (q > 0)
@@ -199,8 +356,14 @@ def _divergence_numpy(p: np.ndarray, q: np.ndarray, alpha: float, fixed: bool) -
     a = np.where(zero_cell, DEFAULT_ALPHA, 0.0) if alpha < 0 else np.full_like(p_total, alpha)
     n_min = q_total if fixed else np.minimum(p_total, q_total)
     c = a / n_min
-    ps = (p / p_total + c) / (1.0 + k * c)
-    qs = (q / q_total + c) / (1.0 + k * c)
+    ps = np.where(occupied, (p / p_total + c) / (1.0 + k * c), 0.0)
+    qs = np.where(occupied, (q / q_total + c) / (1.0 + k * c), 0.0)
+    return ps, qs, occupied
+
+
+def _divergence_numpy(p: np.ndarray, q: np.ndarray, alpha: float, fixed: bool) -> np.ndarray:
+    """Row-wise twin of :func:`_divergence` for 2-D arrays of tables."""
+    ps, qs, occupied = _smoothed_numpy(p, q, alpha, fixed)
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(occupied, (ps - qs) * np.log(ps / qs), 0.0)
     bad = np.any(occupied & ((ps == 0) | (qs == 0)), axis=1)
@@ -226,6 +389,30 @@ def _multinomial_numpy(
     else:
         p = rng.multinomial(n_p, p_shares / p_shares.sum(), size=n_resamples)
     return _divergence_numpy(p, q, alpha, fixed)
+
+
+def _double_bootstrap_numpy(
+    p_shares: np.ndarray, q_shares: np.ndarray, p_counts: np.ndarray, n_p: int, n_q: int,
+    alpha: float, fixed: bool, target: float, n_resamples: int, seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Twin of :func:`_double_bootstrap_kernel` (boundary pairs by :func:`boundary_shares`)."""
+    rng = np.random.default_rng(seed)
+    q = rng.multinomial(n_q, q_shares / q_shares.sum(), size=n_resamples)
+    p = (np.broadcast_to(p_counts, q.shape) if fixed
+         else rng.multinomial(n_p, p_shares / p_shares.sum(), size=n_resamples))
+    first = _divergence_numpy(p, q, alpha, fixed)
+    ps, qs, occupied = _smoothed_numpy(p, q, alpha, fixed)
+    second = np.empty(n_resamples)
+    for r in range(n_resamples):
+        keep = occupied[r]
+        found = boundary_shares(ps[r, keep], qs[r, keep], n_p, n_q, target, fixed)
+        p_b, q_b = (p_shares, q_shares) if found is None else (
+            np.zeros(keep.size), np.zeros(keep.size))
+        if found is not None:
+            p_b[keep], q_b[keep] = found
+        p2 = p_counts if fixed else rng.multinomial(n_p, p_b / p_b.sum())
+        second[r] = _divergence_numpy(p2, rng.multinomial(n_q, q_b / q_b.sum()), alpha, fixed)[0]
+    return first, second
 
 
 # p-values -------------------------------------------------------------------------------------
@@ -306,12 +493,36 @@ def boundary_shares(
     return _path(p_shares, q_shares, t, fixed, pooled)
 
 
+def double_bootstrap_p_value(first: np.ndarray, second: np.ndarray, observed: float,
+                             upper: bool) -> float:
+    """Fast double bootstrap p-value (Davidson and MacKinnon 2007; STATISTICS.md section 4).
+
+    ``p1`` is the plain bootstrap p-value of ``observed`` among the first-level J. The
+    second-level J show where a first-level table's own bootstrap would put its
+    ``1 - p1`` quantile (``p1`` for a lower-tail test); the corrected p-value is the share of
+    first-level J beyond that point. It undoes the bias of the plain bootstrap, whose boundary
+    pair is estimated (and so systematically differs from the true one).
+    """
+    p1 = _exceedance(first, observed, upper=upper)
+    point = float(np.quantile(second, 1.0 - p1 if upper else p1))
+    return _exceedance(first, point, upper=upper)
+
+
+def double_bootstrap_critical(first: np.ndarray, second: np.ndarray, level_alpha: float,
+                              upper: bool) -> float:
+    """The J beyond which :func:`double_bootstrap_p_value` falls below ``level_alpha``."""
+    point = float(np.quantile(first, 1.0 - level_alpha if upper else level_alpha))
+    share = float(np.mean(second >= point) if upper else np.mean(second <= point))
+    return float(np.quantile(first, 1.0 - share if upper else share))
+
+
 def boundary_p_value(
     p_counts: np.ndarray, q_counts: np.ndarray, p_shares: np.ndarray, q_shares: np.ndarray,
     observed: float, target: float, alpha: float, fixed: bool, upper: bool,
     n_resamples: int = N_RESAMPLES, seed: int | None = None,
-) -> tuple[float, np.ndarray] | None:
-    """Bootstrap p-value at the null boundary ``J = target`` and the simulated J; None if no boundary.
+) -> tuple[float, np.ndarray, np.ndarray] | None:
+    """Double-bootstrap p-value at the null boundary ``J = target`` with the first- and
+    second-level J; None when the data give no boundary pair.
 
     ``upper``: H0 is J <= target and large J is evidence against it (material difference);
     otherwise H0 is J >= target and small J is evidence against it (compliance).
@@ -322,6 +533,7 @@ def boundary_p_value(
     if shares is None:
         return None
     p_b, q_b = shares
-    simulated = _multinomial_kernel(p_b, q_b, p_counts, int(round(n_p)), int(round(n_q)),
-                                    alpha, fixed, n_resamples, seed)
-    return _exceedance(simulated, observed, upper=upper), simulated
+    first, second = _double_bootstrap_kernel(
+        p_b, q_b, np.asarray(p_counts, dtype=np.float64), int(round(n_p)), int(round(n_q)),
+        alpha, fixed, target, n_resamples, seed)
+    return double_bootstrap_p_value(first, second, observed, upper), first, second

@@ -210,3 +210,20 @@ def test_sklearn_compatible(estimator, check):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(estimator)
+
+
+def test_summary_shows_the_corrected_iv_and_how_each_p_value_was_computed():
+    """Issue 7 item 5: beside the plug-in IV the summary shows the bias-corrected estimate
+    (inside its interval), the p-value's method and the reliability flag with its note."""
+    frame, y = mixed_frame()
+    process = BinningProcess().fit(frame, y)
+    summary = process.summary().set_index("name")
+    for column in ("iv_corrected", "p_method", "reliable", "reliability_note"):
+        assert column in summary.columns
+    for name, table in process.binning_tables_.items():
+        row, r = summary.loc[name], table.iv_result
+        assert row["iv_corrected"] == pytest.approx(r.estimate)
+        assert row["iv_ci_low"] - 1e-12 <= row["iv_corrected"] <= row["iv_ci_high"] + 1e-12
+        assert row["p_method"] == r.p_method
+        assert bool(row["reliable"]) == r.reliable
+    assert (summary["iv_corrected"] <= summary["iv"] + 1e-12).all()

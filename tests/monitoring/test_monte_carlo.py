@@ -11,7 +11,7 @@ from scorecard import stats
 from scorecard.monitoring.counting import FrozenBins, SampleCounts
 from scorecard.monitoring.report import report_from_counts
 
-N_REPS = 400
+N_REPS = 250
 
 
 def _shifted(p: np.ndarray, target_psi: float) -> np.ndarray:

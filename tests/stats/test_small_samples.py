@@ -197,12 +197,19 @@ def test_permutation_p_value_matches_exact_enumeration(g: list[int], b: list[int
 def test_boundary_bootstrap_is_used_for_counts_and_is_coherent() -> None:
     r = jeffreys([300, 400, 500, 350, 250], [80, 60, 40, 15, 5])  # IV 0.56, interval [0.35, 0.78]
     low = r.test_material(0.1)
-    assert low.method == "bootstrap" and low.reject and low.p_value < 0.01
+    assert low.method == "double-bootstrap" and low.reject and low.p_value < 0.01
     assert low.statistic > low.critical
     high = r.test_material(1.5)
     assert not high.reject and high.p_value > 0.5
     assert r.test_below(1.5).compliant and not r.test_below(0.3).compliant
-    assert r.test_below(1.5).method == "bootstrap"
+    assert r.test_below(1.5).method == "double-bootstrap"
+    # The critical value is where the double-bootstrap p-value crosses the level.
+    for tau in (0.3, 0.45, 0.55, 0.7):
+        test = r.test_material(tau)
+        assert test.reject == (test.statistic > test.critical) or abs(test.p_value - 0.05) < 0.01
+        compliance = r.test_below(tau + 0.3)
+        assert compliance.compliant == (compliance.statistic < compliance.critical) or abs(
+            compliance.p_value - 0.05) < 0.01
 
 
 def test_boundary_shares_have_the_target_divergence() -> None:
@@ -214,6 +221,56 @@ def test_boundary_shares_have_the_target_divergence() -> None:
         if fixed:
             np.testing.assert_array_equal(p_b, p)
     assert rs.boundary_shares(p, p, 500, 100, 0.1, False) is None
+
+
+def test_boundary_point_kernel_matches_its_twin() -> None:
+    rng = np.random.default_rng(8)
+    for k in (3, 12, 60):
+        p, q = rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))
+        p[1] = q[1] = 0.0  # an empty bin stays empty
+        p, q = p / p.sum(), q / q.sum()
+        keep = p > 0
+        for target, fixed in ((0.002, False), (0.4, False), (2.5, False), (0.05, True), (1.0, True)):
+            out_p, out_q = np.empty(k), np.empty(k)
+            assert rs._boundary_point(p, q, 900.0, 150.0, target, fixed, out_p, out_q)
+            p_b, q_b = rs.boundary_shares(p[keep], q[keep], 900.0, 150.0, target, fixed)
+            np.testing.assert_allclose(out_p[keep], p_b, atol=1e-10)
+            np.testing.assert_allclose(out_q[keep], q_b, atol=1e-10)
+            assert out_p[1] == out_q[1] == 0.0
+    out_p, out_q = np.empty(4), np.empty(4)
+    same = np.full(4, 0.25)
+    assert not rs._boundary_point(same, same, 100.0, 100.0, 0.1, False, out_p, out_q)
+
+
+def test_double_bootstrap_kernel_matches_twin_in_distribution() -> None:
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    q = np.array([0.3, 0.3, 0.25, 0.15])
+    counts = np.array([40.0, 30.0, 20.0, 10.0])
+    for fixed in (False, True):
+        target = rs._true_divergence(p, q)
+        first, second = rs._double_bootstrap_kernel(p, q, counts, 100, 80, rs.AUTO, fixed,
+                                                     target, 3000, 5)
+        twin_first, twin_second = rs._double_bootstrap_numpy(p, q, counts, 100, 80, rs.AUTO,
+                                                             fixed, target, 3000, 6)
+        _ks_same(first, twin_first)
+        _ks_same(second, twin_second)
+
+
+def test_double_bootstrap_p_value_corrects_in_the_right_direction() -> None:
+    rng = np.random.default_rng(9)
+    first = rng.normal(1.0, 0.2, 1999)
+    # Second level like the first: the correction leaves the p-value alone.
+    same = rs.double_bootstrap_p_value(first, rng.normal(1.0, 0.2, 1999), 1.33, upper=True)
+    assert same == pytest.approx(rs._exceedance(first, 1.33, upper=True), abs=0.01)
+    # Second level narrower than the first: the first level is likely narrower than the truth
+    # too, so the upper-tail p-value grows (and a lower-tail one as well).
+    narrow = rng.normal(1.0, 0.16, 1999)
+    assert rs.double_bootstrap_p_value(first, narrow, 1.33, upper=True) > same + 0.02
+    assert rs.double_bootstrap_p_value(first, narrow, 0.67, upper=False) > rs._exceedance(
+        first, 0.67, upper=False) + 0.02
+    critical = rs.double_bootstrap_critical(first, narrow, 0.05, upper=True)
+    assert rs.double_bootstrap_p_value(first, narrow, critical + 0.01, upper=True) < 0.05
+    assert rs.double_bootstrap_p_value(first, narrow, critical - 0.01, upper=True) >= 0.05
 
 
 # Smoothing: shrink toward WoE 0, never past it ---------------------------------------------------
