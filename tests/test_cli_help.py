@@ -66,7 +66,8 @@ def test_help_shows_no_bool_placeholder_and_every_default(path):
         if param.is_flag and not param.secondary_opts:
             assert not re.search(r"<\w+>", entry), entry  # a plain switch takes no value
             continue
-        assert param.required or "[default:" in blocks[entry], (path, entry, blocks[entry])
+        assert param.required or re.search(r"(\[|; )default: ", blocks[entry]), \
+            (path, entry, blocks[entry])
 
 
 def _reflowed(paragraph: list[str]) -> bool:

@@ -231,8 +231,8 @@ def test_deployment_commands_come_up_healthy_and_share_the_store(postgres_url, m
         at.switch_page("views/overview.py").run()
         assert not at.exception, at.exception
         shown = at.dataframe[0].value
-        assert list(shown["monitor"]) == ["apps"] and shown.loc[0, "periods"] == 3
-        assert shown.loc[0, "latest_period"] == "2023-04"
+        assert list(shown["Monitor"]) == ["apps"] and shown.loc[0, "Periods"] == 3
+        assert shown.loc[0, "Latest period"] == "2023-04"
     finally:
         for process in processes.values():
             process.terminate()

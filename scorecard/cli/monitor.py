@@ -263,7 +263,8 @@ def scheduler(
     sync_seconds: Annotated[float, typer.Option(
         metavar="SECONDS", help="How often to pick up schedule changes.")] = 30.0,
     health_file: Annotated[Optional[Path], typer.Option(
-        envvar=HEALTH_ENV, metavar="FILE", help="Rewrite this heartbeat file at every sync "
+        envvar=HEALTH_ENV, metavar="FILE", show_default="no heartbeat",
+        help="Rewrite this heartbeat file at every sync "
         "(checked by `scorecard scheduler-health`); removed on a clean stop.")] = None,
 ) -> None:
     """Run the stored schedules until stopped (Ctrl-C or SIGTERM); one scheduler per store."""
