@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ import numpy as np
 from scipy import optimize
 
 from scorecard import stats
-from scorecard.stats import jeffreys_divergence
+from scorecard.stats import jeffreys_divergence, resampling
+from scorecard.stats.conventions import smoothed_pair
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,17 @@ def distributions(k: int, target: float) -> tuple[np.ndarray, np.ndarray]:
     return p, tilted(beta)
 
 
-def run(regime: Regime, reps: int, boundary_reps: int, seed: int) -> dict[str, object]:
+def boundary_min_count(r: stats.JeffreysResult, target: float) -> float:
+    """Smallest expected cell count of the estimated boundary pair the bootstrap draws from."""
+    p, q = np.asarray(r.counts_p), np.asarray(r.counts_q)
+    p_s, q_s, _, _ = smoothed_pair(p, q, r.alpha, fixed=r.reference == "fixed")
+    pair = resampling.boundary_shares(p_s, q_s, r.n_p, r.n_q, target, r.reference == "fixed")
+    return math.nan if pair is None else float(min((r.n_p * pair[0]).min(),
+                                                   (r.n_q * pair[1]).min()))
+
+
+def run(regime: Regime, reps: int, boundary_reps: int, seed: int,
+        detail: list[list[float]] | None = None) -> dict[str, object]:
     p, q = distributions(regime.k, regime.target)
     n_p, n_q = regime.sizes()
     rng = np.random.default_rng(seed)
@@ -78,14 +90,18 @@ def run(regime: Regime, reps: int, boundary_reps: int, seed: int) -> dict[str, o
         unreliable += not r.reliable
         methods.add(r.p_method)
         if regime.target > 0 and i < boundary_reps:
-            up, down = r.test_material(regime.target), r.test_below(regime.target)
+            up, down = r.test_boundary(regime.target)
             material += up.reject
             below += down.compliant
+            if detail is not None:
+                detail.append([up.p_value, down.p_value, boundary_min_count(r, regime.target),
+                               r.value])
             test_methods |= {up.method, down.method}
     row: dict[str, object] = {
         "kind": regime.kind, "k": regime.k, "n": regime.n,
         "rate": regime.rate if regime.kind == "iv" else None, "J": regime.target,
         "n_eff": n_p * n_q / (n_p + n_q), "min_exp": float(min(n_p, n_q) * p.min()),
+        "min_cell": float(min((n_p * p).min(), (n_q * q).min())),
         "coverage": covered / reps, "p_methods": "/".join(sorted(methods)), "reps": reps,
         "unreliable": unreliable / reps,
     }
@@ -117,6 +133,10 @@ REGIMES: tuple[Regime, ...] = (
       for k, n, j in [(10, 100, 0.0), (10, 500, 0.0), (20, 2000, 0.0), (50, 2000, 0.0),
                       (200, 10000, 0.0), (10, 100, 0.1), (10, 2000, 0.1), (10, 2000, 0.25),
                       (20, 10000, 0.02), (200, 50000, 0.02), (50, 2000, 0.25)]),
+    # material / compliance near the hard regime (few bads, strong tilt): 50, 100, 200 bads
+    *(Regime("iv", k, n, 0.05, j)
+      for j in (0.3, 0.5, 1.0) for k in (10, 20) for n in (1000, 2000, 4000)
+      if (k, n, j) != (10, 2000, 0.5)),
 )
 
 
@@ -143,6 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=None, help="also write the markdown table here")
     parser.add_argument("--jsonl", default=None, help="also append each row here as JSON")
     parser.add_argument("--render", default=None, help="print the table of a --jsonl file")
+    parser.add_argument("--detail", default=None,
+                        help="append per-replicate boundary-test p-values here (JSON lines)")
     parser.add_argument("--only", type=int, nargs="*", help="indices of regimes to run")
     args = parser.parse_args(argv)
     if args.render:
@@ -157,13 +179,20 @@ def main(argv: list[str] | None = None) -> None:
     indices = args.only if args.only else range(len(REGIMES))
     for i in indices:
         regime = REGIMES[i]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         share = 2 if regime.k >= 200 else 1  # 200-bin tables cost ~10x: half the replications
-        rows.append(run(regime, args.reps // share, args.boundary_reps // share, seed=1000 + i))
+        detail: list[list[float]] = []
+        rows.append(run(regime, args.reps // share, args.boundary_reps // share, seed=1000 + i,
+                        detail=detail))
+        rows[-1]["cpu_s"] = round(time.process_time() - cpu, 1)
         if args.jsonl:
             with open(args.jsonl, "a") as fh:
                 fh.write(json.dumps(rows[-1]) + "\n")
-        print(markdown(rows[-1:]).splitlines()[-1], f"({time.perf_counter() - start:.0f} s)",
+        if args.detail and detail:
+            with open(args.detail, "a") as fh:
+                fh.write(json.dumps({"index": i, "p_material/p_below/boundary_min_count/J": detail})
+                         + "\n")
+        print(markdown(rows[-1:]).splitlines()[-1], f"({time.perf_counter() - start:.0f} s wall, {rows[-1]['cpu_s']} s CPU)",
               flush=True, file=sys.stderr)
         if args.out:
             with open(args.out, "w") as fh:

@@ -1,8 +1,8 @@
 """Drift report of a scorecard: reference against current sample, in the model's frozen bins.
 
 For every characteristic and for the score (in bands fixed at the reference's score deciles):
-PSI with its delta-method SE and interval, the no-drift chi-square test, the material-drift
-tests against 0.10 and 0.25 (noncentral chi-square), Benjamini-Hochberg q-values across the
+PSI with its delta-method SE and interval, the no-drift test, the material-drift tests against
+0.10 and 0.25 (double bootstrap at the boundary, as ``JeffreysResult.test_material``), Benjamini-Hochberg q-values across the
 characteristics, a status, per-bin counts and contributions, the shares of missing, special and
 unseen values, and the mean points shift. Where the current sample has the target, the target
 part (`scorecard.monitoring.target`) adds bad rates and the score's power and calibration.
@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from scorecard import stats
 from scorecard.distributed import is_dask
@@ -132,32 +131,31 @@ def _worst(statuses: Sequence[str]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _material_tests(rows: list[dict[str, Any]], n_effs: list[float | None],
+def _material_tests(rows: list[dict[str, Any]], results: list[stats.JeffreysResult | None],
                     thresholds: DriftThresholds) -> None:
-    """Fill p_material_010, p_material_025 and the status of every row, one ncx2 call per tau.
+    """Fill p_material_010/025, p_material_method, p_material_note and the status of each row.
 
-    p-value of H0: PSI <= tau is ``P(ncx2(k-1, n_eff*tau) >= T)``, the ncx2 form of
-    ``stats.material_difference_test`` (``JeffreysResult.test_material`` runs a double bootstrap
-    of whole counts at the boundary instead, STATISTICS.md section 4; not used here, it costs
-    ~0.1 s a call).
+    The p-value of H0: PSI <= tau is ``JeffreysResult.test_material(tau)``: the fast double
+    bootstrap at the boundary PSI = tau for whole counts, seeded by the table, so a stored report
+    is reproducible and agrees with the CLI (STATISTICS.md section 4; ~15 ms per row and tau);
+    the ncx2 form for weighted counts. ``p_material_method`` records which, ``p_material_note``
+    why a p-value is only indicative (None when the tests hold their size).
     """
-    tested = [i for i, n_eff in enumerate(n_effs) if n_eff is not None]
-    statistic = np.array([rows[i]["statistic"] for i in tested], dtype=np.float64)
-    df = np.array([rows[i]["df"] for i in tested], dtype=np.float64)
-    n_eff = np.array([n_effs[i] for i in tested], dtype=np.float64)
-    taus = {0.10, 0.25, thresholds.watch, thresholds.material}
-    p = {tau: sps.ncx2.sf(statistic, df, n_eff * tau) if tested else np.empty(0) for tau in taus}
-    for row in rows:
+    taus = sorted({0.10, 0.25, thresholds.watch, thresholds.material})
+    for row, result in zip(rows, results):
         row["p_material_010"] = row["p_material_025"] = None
-    at = {i: j for j, i in enumerate(tested)}
-    for i, row in enumerate(rows):
-        j = at.get(i)
-        if j is not None:
-            row["p_material_010"] = _json_float(p[0.10][j])
-            row["p_material_025"] = _json_float(p[0.25][j])
-        p_watch = math.nan if j is None else float(p[thresholds.watch][j])
-        p_material = math.nan if j is None else float(p[thresholds.material][j])
-        row["status"] = _status(row["psi"], p_watch, p_material, thresholds)
+        row["p_material_method"] = row["p_material_note"] = None
+        p = dict.fromkeys(taus, math.nan)
+        if result is not None:
+            tests = {tau: result.test_material(tau, thresholds.level_alpha) for tau in taus}
+            p = {tau: test.p_value for tau, test in tests.items()}
+            row["p_material_010"] = _json_float(p[0.10])
+            row["p_material_025"] = _json_float(p[0.25])
+            row["p_material_method"] = "/".join(sorted({t.method for t in tests.values()}))
+            row["p_material_note"] = "; ".join(
+                dict.fromkeys(t.note for t in tests.values() if t.note)) or None
+        row["status"] = _status(row["psi"], p[thresholds.watch], p[thresholds.material],
+                                thresholds)
 
 
 def _psi_row(
@@ -170,7 +168,7 @@ def _psi_row(
         return {
             "psi": 0.0, "psi_se": 0.0, "psi_ci_low": 0.0, "psi_ci_high": 0.0, "ci_method": None,
             "statistic": 0.0, "df": 0, "p_value": None, "smoothing": 0.0,
-            "kept": (ref > 0) | (cur > 0), "n_eff": None,
+            "kept": (ref > 0) | (cur > 0), "result": None,
         }
     r = stats.psi(ref, cur, reference=reference_mode, level=level)
     kept = np.ones(ref.size, dtype=bool)
@@ -178,7 +176,7 @@ def _psi_row(
     return {
         "psi": r.value, "psi_se": r.se, "psi_ci_low": r.ci[0], "psi_ci_high": r.ci[1],
         "ci_method": r.ci_method, "statistic": r.statistic, "df": r.df, "p_value": r.p_value,
-        "smoothing": r.alpha, "kept": kept, "n_eff": r.n_eff,
+        "smoothing": r.alpha, "kept": kept, "result": r,
     }
 
 
@@ -208,12 +206,12 @@ def _row(
     *,
     reference_mode: str,
     level: float,
-) -> tuple[dict[str, Any], float | None]:
+) -> tuple[dict[str, Any], stats.JeffreysResult | None]:
     """A characteristic's (or the score's) row: PSI, no-drift test, shares and per-bin table;
-    and the n_eff of its material tests (None when there is nothing to test)."""
+    and the PSI result its material tests start from (None when there is nothing to test)."""
     ref_total, cur_total = ref.sum(axis=1), cur.sum(axis=1)
     psi = _psi_row(ref_total, cur_total, reference_mode=reference_mode, level=level)
-    n_eff = psi.pop("n_eff")
+    result = psi.pop("result")
     kept = psi.pop("kept")
     contrib = _contributions(ref_total, cur_total, kept, psi["smoothing"],
                              fixed=reference_mode == "fixed")
@@ -233,7 +231,8 @@ def _row(
             bin_["points"] = int(points[j])
         bins.append(bin_)
     row: dict[str, Any] = {"name": name, **psi, "p_material_010": None, "p_material_025": None,
-                           "q_value": None, "status": None, "bins": bins}
+                           "p_material_method": None, "p_material_note": None, "q_value": None,
+                           "status": None, "bins": bins}
     if points is not None:
         row["mean_points_shift"] = float(np.dot(np.asarray(points), cur_share - ref_share))
         row["shares"] = {
@@ -246,7 +245,7 @@ def _row(
     for key in ("psi", "psi_se", "psi_ci_low", "psi_ci_high", "statistic", "p_value"):
         if row[key] is not None:
             row[key] = _json_float(row[key])
-    return row, n_eff
+    return row, result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,12 +400,12 @@ def report_from_counts(
     if current.n_rows == 0:
         return DriftReport(data, _copy=False)
     options = {"reference_mode": reference_mode, "level": level}
-    rows, n_effs = [], []
+    rows, results = [], []
     for ch, ref, cur in zip(frozen.characteristics, reference.bins, current.bins):
-        row, n_eff = _row(ch.name, ch.kinds, ch.labels, ch.points, ref, cur, **options)
+        row, result = _row(ch.name, ch.kinds, ch.labels, ch.points, ref, cur, **options)
         row["dtype"] = ch.dtype
         rows.append(row)
-        n_effs.append(n_eff)
+        results.append(result)
     p_values = [_nan(r["p_value"]) for r in rows]
     _, q_values = stats.benjamini_hochberg(p_values, q=thresholds.level_alpha)
     for row, q in zip(rows, q_values):
@@ -414,10 +413,10 @@ def report_from_counts(
     ref_bands = band_counts(reference.score_values, reference.score_counts, score_edges)
     cur_bands = band_counts(current.score_values, current.score_counts, score_edges)
     labels = band_labels(score_edges)
-    score, n_eff = _row(SCORE_ROW, ["interval"] * len(labels), labels, None, ref_bands,
+    score, score_result = _row(SCORE_ROW, ["interval"] * len(labels), labels, None, ref_bands,
                         cur_bands, **options)
     score["q_value"] = score["p_value"]  # its own family of one hypothesis
-    _material_tests([*rows, score], [*n_effs, n_eff], thresholds)
+    _material_tests([*rows, score], [*results, score_result], thresholds)
     data["characteristics"] = rows
     data["score"] = score
     data["status"] = _worst([r["status"] for r in rows] + [score["status"]])

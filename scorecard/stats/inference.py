@@ -28,6 +28,10 @@ MIN_SIMULATED_P: Final = 1e-6
 MIN_N_EFF: Final = 50.0
 """Below this effective sample size results are flagged unreliable (STATISTICS.md section 7)."""
 
+MIN_BOUNDARY_EXPECTED: Final = 3.0
+"""Material and compliance tests whose boundary pair has a cell with a smaller expected count are
+flagged: the double bootstrap's size is measured to hold only above it (STATISTICS.md section 7)."""
+
 
 class DifferenceTest(NamedTuple):
     """A test that rejects when the statistic exceeds the critical value (``method`` says how)."""
@@ -37,6 +41,12 @@ class DifferenceTest(NamedTuple):
     p_value: float
     reject: bool
     method: str = "chi2"
+    note: str = ""
+    """Empty when the test holds its size here; otherwise why it may not ("unreliable: ...")."""
+
+    @property
+    def reliable(self) -> bool:
+        return not self.note
 
 
 class ComplianceTest(NamedTuple):
@@ -47,6 +57,12 @@ class ComplianceTest(NamedTuple):
     p_value: float
     compliant: bool
     method: str = "ncx2"
+    note: str = ""
+    """Empty when the test holds its size here; otherwise why it may not ("unreliable: ...")."""
+
+    @property
+    def reliable(self) -> bool:
+        return not self.note
 
 
 def _check_nonnegative(value: object, name: str, *, strictly: bool = False) -> float:

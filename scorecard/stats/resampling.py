@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 from numba import njit
@@ -516,11 +516,21 @@ def double_bootstrap_critical(first: np.ndarray, second: np.ndarray, level_alpha
     return float(np.quantile(first, 1.0 - share if upper else share))
 
 
+class BoundaryBootstrap(NamedTuple):
+    """A double bootstrap at the null boundary: p-value, first- and second-level J, and the
+    smallest expected cell count of the boundary pair the tables were drawn from."""
+
+    p_value: float
+    first: np.ndarray
+    second: np.ndarray
+    min_expected: float
+
+
 def boundary_p_value(
     p_counts: np.ndarray, q_counts: np.ndarray, p_shares: np.ndarray, q_shares: np.ndarray,
     observed: float, target: float, alpha: float, fixed: bool, upper: bool,
     n_resamples: int = N_RESAMPLES, seed: int | None = None,
-) -> tuple[float, np.ndarray, np.ndarray] | None:
+) -> BoundaryBootstrap | None:
     """Double-bootstrap p-value at the null boundary ``J = target`` with the first- and
     second-level J; None when the data give no boundary pair.
 
@@ -536,4 +546,6 @@ def boundary_p_value(
     first, second = _double_bootstrap_kernel(
         p_b, q_b, np.asarray(p_counts, dtype=np.float64), int(round(n_p)), int(round(n_q)),
         alpha, fixed, target, n_resamples, seed)
-    return double_bootstrap_p_value(first, second, observed, upper), first, second
+    cells = q_b * n_q if fixed else np.concatenate([p_b * n_p, q_b * n_q])
+    return BoundaryBootstrap(double_bootstrap_p_value(first, second, observed, upper), first,
+                             second, float(cells[cells > 0].min()))

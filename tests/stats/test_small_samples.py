@@ -212,6 +212,37 @@ def test_boundary_bootstrap_is_used_for_counts_and_is_coherent() -> None:
             compliance.p_value - 0.05) < 0.01
 
 
+def test_one_simulation_gives_both_boundary_tests() -> None:
+    r = jeffreys([300, 400, 500, 350, 250], [80, 60, 40, 15, 5])
+    for target in (0.3, 0.8):
+        material, below = r.test_boundary(target)
+        assert material == r.test_material(target) and below == r.test_below(target)
+        assert material.method == below.method == "double-bootstrap"
+
+
+def test_boundary_pair_with_sparse_cells_is_flagged() -> None:
+    # The flag follows the expected counts of the boundary pair the tables are drawn from.
+    from scorecard.stats import inference
+    from scorecard.stats.conventions import smoothed_pair
+
+    r = jeffreys([300, 400, 500, 350, 250], [80, 60, 40, 15, 5])
+    p, q = np.asarray(r.counts_p), np.asarray(r.counts_q)
+    shares = smoothed_pair(p, q, r.alpha)[:2]
+    seen = set()
+    for target in (0.3, 0.5, 1.0, 1.5):
+        found = rs.boundary_p_value(p, q, *shares, r.value, target, rs.AUTO, False, True)
+        sparse = found.min_expected < inference.MIN_BOUNDARY_EXPECTED
+        q_b = rs.boundary_shares(*shares, p.sum(), q.sum(), target, False)[1]
+        assert found.min_expected <= q_b.min() * q.sum() + 1e-9
+        material, below = r.test_boundary(target)
+        assert material.reliable == below.reliable == (not sparse)
+        assert material.note.startswith("unreliable: too few counts") == sparse
+        seen.add(sparse)
+    assert seen == {True, False}  # both sides of the rule are exercised
+    small = jeffreys([30, 40, 50, 35, 25], [8, 6, 4, 2, 1])  # n_eff < 50: its own note carries
+    assert small.test_material(0.3).note == small.reliability_note != ""
+
+
 def test_boundary_shares_have_the_target_divergence() -> None:
     p = np.array([0.1, 0.2, 0.3, 0.4])
     q = np.array([0.3, 0.3, 0.2, 0.2])
