@@ -45,7 +45,7 @@ st.altair_chart(charts.psi_chart(series, thresholds, f"PSI of {characteristic}")
 
 st.header(f"Latest period ({latest_period}): tests")
 st.caption("p-value: chi-square test of no drift; p (PSI ≤ 0.10) / p (PSI ≤ 0.25): tests that "
-           "drift is no more than material (noncentral chi-square); q-value: Benjamini-Hochberg "
+           "drift is no more than material (double bootstrap); q-value: Benjamini-Hochberg "
            "across characteristics.")
 display.show_table(psi[psi["period"] == latest_period].drop(columns="period"),
                    estimates=[("psi", "psi_se")], key="monitor_latest")

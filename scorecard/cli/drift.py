@@ -84,8 +84,8 @@ def drift(
     For every characteristic and the score (bands at the reference's deciles): PSI with SE and
     interval, the no-drift test, the material-drift tests (PSI > 0.10, > 0.25), BH q-values and a
     status; with outcomes in the current data, AUC, KS, score IV and calibration as well.
-    The material-drift tests use the noncentral chi-square form, which assumes large bins
-    (docs/STATISTICS.md sections 4 and 7 give its validity region and the exact alternatives).
+    The material-drift tests are a double bootstrap at the threshold, seeded by the table
+    (docs/STATISTICS.md sections 4 and 7 give the method and its measured validity region).
     Files are read in chunks, so the data may be larger than memory.
     """
     from scorecard.io import write_atomic
