@@ -183,7 +183,11 @@ class JeffreysResult:
 
     def test_boundary(self, target: float, level_alpha: float = 0.05
                       ) -> tuple[inference.DifferenceTest, inference.ComplianceTest]:
-        """``(test_material(target), test_below(target))`` from one simulation (half the cost)."""
+        """``(test_material(target), test_below(target))`` from one simulation (half the cost).
+
+        Each test's ``note`` (``reliable`` False) says when its size is not established: a
+        flagged result, or a boundary pair with a sparse cell (STATISTICS.md section 4, step 6).
+        """
         a = check_level(level_alpha, name="level_alpha")
         material = inference.material_difference_test(self.statistic, self.df, self.n_eff,
                                                       target, a)
