@@ -224,6 +224,8 @@ class JeffreysResult:
         Integer counts: fast double bootstrap at the boundary J = eps ("double-bootstrap"); weights:
         ``T < ncx2.ppf(level_alpha, k - 1, n_eff*eps)`` ("ncx2").
         """
+        inference.compliance_test(  # validates eps and level_alpha first
+            self.statistic, self.df, self.n_eff, eps, level_alpha)
         return self.test_boundary(eps, level_alpha)[1]
 
 
