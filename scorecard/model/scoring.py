@@ -19,6 +19,7 @@ import pandas as pd
 
 from scorecard.exceptions import InputError
 from scorecard.model import metrics
+from scorecard.model._reasons import top_losses
 from scorecard.model.schema import validate_spec
 from scorecard.engine.mapping import map_numeric, sum_numeric
 from scorecard.validation import binary_target, category_text_codes
@@ -196,32 +197,11 @@ def score_frame(
     result = pd.DataFrame({"score": score.astype(np.int64)}, index=frame.index)
     if k:
         names = np.array([ch["name"] for ch in characteristics] + [None], dtype=object)
-        for r, column in enumerate(_reasons(points, per_bin, k)):
-            result[f"reason_{r + 1}"] = pd.Series(names[column], index=frame.index, dtype=object)
+        top = top_losses(points, per_bin, k)
+        for r in range(k):
+            result[f"reason_{r + 1}"] = pd.Series(names[top[:, r]], index=frame.index,
+                                                  dtype=object)
     return result
-
-
-def _reasons(points: np.ndarray, per_bin: Sequence[np.ndarray], k: int) -> list[np.ndarray]:
-    """k arrays of characteristic indices: the most points lost relative to each characteristic's
-    best bin, first, ties in characteristic order; ``len(per_bin)`` (None) where nothing is lost.
-
-    The same as a stable argsort of the lost points, by k passes of argmax.
-    """
-    n_rows, n_chars = points.shape
-    best = np.array([values.max() for values in per_bin], dtype=np.float64)
-    lost = np.empty(points.shape, dtype=np.float64, order="C")  # argmax along rows: C order
-    np.subtract(best[None, :], points, out=lost)
-    rows = np.arange(n_rows)
-    out = []
-    for _ in range(k):
-        if n_chars == 0:
-            out.append(np.full(n_rows, n_chars))
-            continue
-        top = np.argmax(lost, axis=1)
-        top_lost = lost[rows, top]
-        out.append(np.where(top_lost > 0, top, n_chars))
-        lost[rows, top] = -np.inf
-    return out
 
 
 def exact_scores(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
