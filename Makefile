@@ -5,7 +5,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 VAR := var
 export SCORECARD_DB ?= sqlite:///$(CURDIR)/$(VAR)/scorecard.db
-export NUMBA_CACHE_DIR ?= $(CURDIR)/$(VAR)/numba_cache
 ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 
@@ -16,7 +15,9 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 # Installs pinned versions (constraints.txt) so users and CI get the same environment.
-# Then compiles every numba kernel into NUMBA_CACHE_DIR, so the first command is fast.
+# Then compiles every numba kernel into numba's cache, so the first command is fast. The cache is
+# numba's default (__pycache__ beside the kernels' sources, or NUMBA_CACHE_DIR if your shell sets
+# it): the one a plain `.venv/bin/scorecard ...` finds. Setting it here only would leave that cold.
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m scorecard.warmup
