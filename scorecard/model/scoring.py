@@ -105,20 +105,22 @@ def _mapped(
     n_rows = len(frame)
     out = np.zeros(n_rows) if summed else np.empty((n_rows, len(characteristics)), order="F")
     numeric = [c for c, ch in enumerate(characteristics) if ch["dtype"] == "numeric"]
-    if numeric:
+    if numeric and summed:
         chars = [characteristics[c] for c in numeric]
-        args = (
+        out = sum_numeric(
             _numeric_matrix(frame, chars),
             [np.asarray(ch["edges"], dtype=np.float64) for ch in chars],
             [np.asarray(per_bin[c], dtype=np.float64) for c in numeric],
             [np.asarray(ch["special_values"], dtype=np.float64) for ch in chars],
         )
-        if summed:
-            out = sum_numeric(*args)
-        elif len(numeric) == len(characteristics):
-            return map_numeric(*args)
-        else:
-            out[:, numeric] = map_numeric(*args)
+    for c in [] if summed else numeric:  # each column straight into its output column
+        ch = characteristics[c]
+        map_numeric(
+            _numeric_column(frame[ch["name"]], ch["name"]).reshape(-1, 1),
+            [np.asarray(ch["edges"], dtype=np.float64)],
+            [np.asarray(per_bin[c], dtype=np.float64)],
+            [np.asarray(ch["special_values"], dtype=np.float64)], out=out[:, c : c + 1],
+        )
     for c, ch in enumerate(characteristics):
         if ch["dtype"] != "numeric":
             values = _categorical_values(frame[ch["name"]], ch, np.asarray(per_bin[c], float))
