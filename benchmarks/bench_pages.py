@@ -53,12 +53,20 @@ COUNTED = {"grids": '[data-testid="stDataFrame"], [data-testid="stTable"]',
            "elements": '[data-testid="stMain"] [data-testid="stElementContainer"]'}
 
 
+def new_context(browser):
+    """A browser context whose waits allow a loaded machine (10 minutes, not Playwright's 30 s)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    context.set_default_timeout(600_000)
+    context.set_default_navigation_timeout(600_000)
+    return context
+
+
 def timed_visit(browser, url: str, context=None) -> tuple[float, list[str]]:
     """Seconds to open `url` in a new tab of `context` (default: of a new browser context), and
     the error boxes it shows."""
     own = context is None
     if own:
-        context = browser.new_context(viewport={"width": 1400, "height": 1800})
+        context = new_context(browser)
     page = context.new_page()
     start = time.monotonic()
     page.goto(url)
@@ -102,14 +110,16 @@ def script_times(path: Path, since: float) -> dict[str, list[float]]:
 
 
 def build_store(tmp: str, rows: int) -> str:
-    from scorecard.scheduling.demo import build_demo
-    from scorecard.storage import MonitorStore
+    """The demo store as `make run` builds it: the demo monitor and the stored default front."""
+    from scorecard.scheduling.demo import build_demo, store_sample_front
+    from scorecard.storage import MonitorStore, ResultStore
 
     url = f"sqlite:///{Path(tmp) / 'store.db'}"
     started = time.monotonic()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         build_demo(MonitorStore(url), Path(tmp) / "demo", rows=rows)
+        store_sample_front(ResultStore(url))
     print(f"demo store ({rows:,} rows, 24 periods) built in {time.monotonic() - started:.1f} s",
           file=sys.stderr)
     return url
@@ -132,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                "SCORECARD_PAGE_TIMES": str(times),
                **({"SCORECARD_APP": str(args.app.resolve())} if args.app else {})}
         with dashboard(env) as app, chromium() as browser:
-            context = browser.new_context()
+            context = new_context(browser)
             page = context.new_page()
             page.goto(app)
             settle(page, timeout=600)
@@ -147,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                 loads.append(os.getloadavg()[0])
                 print(f"  {title}: cold {cold:.2f} s, fresh {rows[title]['fresh']:.2f} s",
                       file=sys.stderr)
-            context = browser.new_context(viewport={"width": 1400, "height": 1800})
+            context = new_context(browser)
             for title, href in pages.items():
                 timed_visit(browser, href, context)  # fills the browser's cache
             for title, href in pages.items():
