@@ -310,7 +310,7 @@ def invalidate_store() -> None:
 
 # -- exports --------------------------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner="Writing the exports ...", max_entries=256)
 def card_export(sha256: str, fmt: str, dialect: str, _spec: dict) -> bytes | str:
     """One export of the card with hash `sha256`, made once per (card, format, dialect); the
     error message (a str) when that export cannot represent the card."""
