@@ -94,18 +94,25 @@ def click_to(page, link: str) -> float:
     return settle(page, timeout=600) - start
 
 
+def browser_busy(cdp) -> float:
+    """Seconds the page's renderer main thread has worked so far (Chrome's TaskDuration): CPU
+    work, much less inflated by a loaded machine than wall time."""
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return metrics["TaskDuration"]
+
+
 def counts(page) -> dict[str, int]:
     return {name: page.locator(selector).count() for name, selector in COUNTED.items()}
 
 
-def script_times(path: Path, since: float) -> dict[str, list[float]]:
-    """Page title -> server-side script seconds of the runs recorded after `since`."""
-    out: dict[str, list[float]] = {}
+def script_times(path: Path, since: float) -> dict[str, list[tuple[float, float]]]:
+    """Page title -> (wall, CPU) seconds of the server-side script runs recorded after `since`."""
+    out: dict[str, list[tuple[float, float]]] = {}
     if path.exists():
         for line in path.read_text().splitlines():
             record = json.loads(line)
             if record["at"] >= since:
-                out.setdefault(record["page"], []).append(record["seconds"])
+                out.setdefault(record["page"], []).append((record["seconds"], record["cpu"]))
     return out
 
 
@@ -132,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help="an existing store URL (default: a fresh demo store)")
     parser.add_argument("--app", type=Path, help="another app/main.py (e.g. an older version's, "
                         "to compare in the same conditions; its script times need app/timing.py)")
+    parser.add_argument("--phases", nargs="+", choices=["visits", "in-app"],
+                        default=["visits", "in-app"],
+                        help="visits: cold, fresh-context and new-tab visits by URL; in-app: "
+                             "sidebar clicks (the quickest to run)")
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args(argv)
 
@@ -141,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {"SCORECARD_DB": url, "SCORECARD_USERS": "", "SCORECARD_AUTH_FILE": "",
                "SCORECARD_PAGE_TIMES": str(times),
                **({"SCORECARD_APP": str(args.app.resolve())} if args.app else {})}
-        with dashboard(env) as app, chromium() as browser:
+        with dashboard(env, timeout=900) as app, chromium() as browser:
             context = new_context(browser)
             page = context.new_page()
             page.goto(app)
@@ -150,53 +161,65 @@ def main(argv: list[str] | None = None) -> int:
             context.close()
             rows = {title: {"page": title} for title in pages}
             loads = [os.getloadavg()[0]]
-            for title, href in pages.items():  # cold, then fresh-context visits
-                cold, errors = timed_visit(browser, href)
-                fresh = [timed_visit(browser, href)[0] for _ in range(args.repeat)]
-                rows[title].update(cold=cold, fresh=statistics.median(fresh), errors=errors)
-                loads.append(os.getloadavg()[0])
-                print(f"  {title}: cold {cold:.2f} s, fresh {rows[title]['fresh']:.2f} s",
-                      file=sys.stderr)
+            if "visits" in args.phases:
+                for title, href in pages.items():  # cold, then fresh-context visits
+                    cold, errors = timed_visit(browser, href)
+                    fresh = [timed_visit(browser, href)[0] for _ in range(args.repeat)]
+                    rows[title].update(cold=cold, fresh=statistics.median(fresh), errors=errors)
+                    loads.append(os.getloadavg()[0])
+                    print(f"  {title}: cold {cold:.2f} s, fresh {rows[title]['fresh']:.2f} s",
+                          file=sys.stderr)
             context = new_context(browser)
-            for title, href in pages.items():
-                timed_visit(browser, href, context)  # fills the browser's cache
-            for title, href in pages.items():
-                rows[title]["tab"] = statistics.median(
-                    timed_visit(browser, href, context)[0] for _ in range(args.repeat))
-                print(f"  {title}: tab {rows[title]['tab']:.2f} s", file=sys.stderr)
+            if "visits" in args.phases:
+                for title, href in pages.items():
+                    timed_visit(browser, href, context)  # fills the browser's cache
+                for title, href in pages.items():
+                    rows[title]["tab"] = statistics.median(
+                        timed_visit(browser, href, context)[0] for _ in range(args.repeat))
+                    print(f"  {title}: tab {rows[title]['tab']:.2f} s", file=sys.stderr)
             page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable")
             page.goto(app)
             settle(page, timeout=600)
             nav_links(page)  # expands every section of the sidebar
             for title in pages:  # in-app: a sidebar click from the Overview, --repeat times
-                clicks, since = [], time.time()
+                clicks, busy, scripts = [], [], []
                 for _ in range(args.repeat):
                     if title == HOME or title_of(page) != HOME:
                         click_to(page, "Saved results" if title == HOME else HOME)
-                    since = time.time()
+                    since, before = time.time(), browser_busy(cdp)
                     clicks.append(click_to(page, title))
-                scripts = script_times(times, since).get(title, [float("nan")])
-                rows[title].update(in_app=statistics.median(clicks), script=scripts[-1],
+                    busy.append(browser_busy(cdp) - before)
+                    runs = script_times(times, since).get(title, [(float("nan"),) * 2])
+                    scripts.append(runs[-1])
+                rows[title].update(in_app=statistics.median(clicks),
+                                   browser_cpu=statistics.median(busy),
+                                   script=statistics.median(w for w, _ in scripts),
+                                   script_cpu=statistics.median(c for _, c in scripts),
                                    **counts(page))
+                rows[title].setdefault("errors", error_texts(page))
                 loads.append(os.getloadavg()[0])
-                print(f"  {title}: in-app {rows[title]['in_app']:.2f} s "
-                      f"(script {rows[title]['script']:.2f} s)", file=sys.stderr)
+                print(f"  {title}: in-app {rows[title]['in_app']:.2f} s (script "
+                      f"{rows[title]['script']:.2f} s, {rows[title]['script_cpu']:.2f} CPU s; "
+                      f"browser {rows[title]['browser_cpu']:.2f} CPU s)", file=sys.stderr)
             context.close()
 
     load = statistics.mean(loads)
     print(f"\nload average {load:.1f} (from {min(loads):.1f} to {max(loads):.1f}) on "
-          f"{os.cpu_count()} cores; fresh, tab and in-app = median of "
-          f"{args.repeat}; script = server-side run of the last in-app click")
-    header = (f"{'page':<26} {'cold s':>7} {'fresh s':>8} {'tab s':>6} {'in-app s':>9} "
-              f"{'script s':>9} {'grids':>6} {'charts':>7} {'metrics':>8} {'elems':>6}  "
-              f"in-app < {TARGET:g} s")
-    print(header)
+          f"{os.cpu_count()} cores; fresh, tab and in-app = median of {args.repeat}; script = "
+          "server-side run of the page on an in-app click (wall and process CPU s); browser = "
+          "renderer main-thread CPU s of the click")
+    print(f"{'page':<24} {'cold':>6} {'fresh':>6} {'tab':>6} {'in-app':>7} {'script':>7} "
+          f"{'scrCPU':>7} {'brwCPU':>7} {'grids':>6} {'charts':>6} {'metric':>6} {'elems':>6}"
+          f"  in-app < {TARGET:g} s")
     for row in rows.values():
         flag = "yes" if row["in_app"] < TARGET else "NO"
-        print(f"{row['page']:<26} {row['cold']:7.2f} {row['fresh']:8.2f} {row['tab']:6.2f} "
-              f"{row['in_app']:9.2f} "
-              f"{row['script']:9.2f} {row['grids']:6d} {row['charts']:7d} {row['metrics']:8d} "
-              f"{row['elements']:6d}  {flag}"
+        visits = " ".join(f"{row[k]:6.2f}" if k in row else f"{'-':>6}"
+                          for k in ("cold", "fresh", "tab"))
+        print(f"{row['page']:<24} {visits} {row['in_app']:7.2f} {row['script']:7.2f} "
+              f"{row['script_cpu']:7.2f} {row['browser_cpu']:7.2f} {row['grids']:6d} "
+              f"{row['charts']:6d} {row['metrics']:6d} {row['elements']:6d}  {flag}"
               + (f"  errors: {row['errors']}" if row["errors"] else ""))
     if args.json:
         args.json.write_text(json.dumps({"load": load, "rows": list(rows.values())}, indent=1))
