@@ -130,7 +130,8 @@ def scorecard_for(name: str, encoding: str) -> Fitted:
     return _fit(fit)
 
 
-@st.cache_resource(show_spinner="Tracing the fairness front (MIP sweep, a scorecard per point) ...")
+@st.cache_resource(show_spinner="Loading the fairness front (traced when not stored: a MIP "
+                                "sweep, a scorecard per point) ...")
 def front_for(name: str, protected: tuple[str, ...], eps_grid: int, confidence: float,
               score_level: bool) -> Fitted:
     """The performance-fairness front on a stratified 70/30 split (the Scorecard page's): the
