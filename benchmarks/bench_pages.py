@@ -18,8 +18,10 @@ The dashboard is started with `scorecard dashboard` on 127.0.0.1 (sign-in off). 
 - in-app: the median of --repeat sidebar clicks to the page from the Overview within one
   browser context (how people move around the app; the usual page time of a single-page app);
 - script: the server-side time of the page's script run during those clicks (the app appends
-  it to $SCORECARD_PAGE_TIMES, app/timing.py); in-app minus script is the browser's share
-  (websocket deltas, drawing grids and charts);
+  it to $SCORECARD_PAGE_TIMES, app/timing.py), wall and process CPU seconds, and the seconds
+  the browser's main thread spent in tasks during the click (Chrome's TaskDuration: drawing
+  grids and charts); CPU and busy seconds are far less inflated by a loaded machine than wall
+  seconds;
 - what the page draws: data grids, charts, metric tiles, all elements.
 
 A time runs from the navigation (or click) until the page's title is shown, the script run has
@@ -103,8 +105,9 @@ def click_to(page, link: str) -> float:
 
 
 def browser_busy(cdp) -> float:
-    """Seconds the page's renderer main thread has worked so far (Chrome's TaskDuration): CPU
-    work, much less inflated by a loaded machine than wall time."""
+    """Seconds the page's renderer main thread has spent in tasks so far (Chrome's
+    TaskDuration): the browser's share of a click, less inflated by a loaded machine than the
+    click's wall time (though it still counts time the thread waited for a core)."""
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     return metrics["TaskDuration"]
 
@@ -210,16 +213,16 @@ def main(argv: list[str] | None = None) -> int:
                 loads.append(os.getloadavg()[0])
                 print(f"  {title}: in-app {rows[title]['in_app']:.2f} s (script "
                       f"{rows[title]['script']:.2f} s, {rows[title]['script_cpu']:.2f} CPU s; "
-                      f"browser {rows[title]['browser_cpu']:.2f} CPU s)", file=sys.stderr)
+                      f"browser main thread busy {rows[title]['browser_cpu']:.2f} s)", file=sys.stderr)
             context.close()
 
     load = statistics.mean(loads)
     print(f"\nload average {load:.1f} (from {min(loads):.1f} to {max(loads):.1f}) on "
           f"{os.cpu_count()} cores; fresh, tab and in-app = median of {args.repeat}; script = "
-          "server-side run of the page on an in-app click (wall and process CPU s); browser = "
-          "renderer main-thread CPU s of the click")
+          "server-side run of the page on an in-app click (wall and process CPU s); brwBusy = "
+          "seconds the browser's main thread spent in tasks during the click")
     print(f"{'page':<24} {'cold':>6} {'fresh':>6} {'tab':>6} {'in-app':>7} {'script':>7} "
-          f"{'scrCPU':>7} {'brwCPU':>7} {'grids':>6} {'charts':>6} {'metric':>6} {'elems':>6}"
+          f"{'scrCPU':>7} {'brwBusy':>7} {'grids':>6} {'charts':>6} {'metric':>6} {'elems':>6}"
           f"  in-app < {TARGET:g} s")
     for row in rows.values():
         flag = "yes" if row["in_app"] < TARGET else "NO"
