@@ -19,6 +19,9 @@ every figure, because the machine may be shared):
 --memory-rows N (e.g. 10000000) also runs ours on N rows in a fresh process: fit and transform
 times and the peak resident memory above the loaded input (VmHWM after reset), against the
 input's own size.
+--compare DIR first runs ours from another checkout DIR (its `scorecard` package first on the
+path, in a fresh process, same table and steps): before/after in one run, e.g.
+    python benchmarks/bench_speed.py --rows 1000000 --no-peers --no-cli --compare ../main
 """
 
 from __future__ import annotations
@@ -191,8 +194,15 @@ def memory_worker(rows: int) -> None:
 
 
 def run(rows: int, repeat: int, *, peers: bool = True, cli: bool = True,
-        memory_rows: int = 0) -> None:
+        memory_rows: int = 0, compare: str | None = None) -> None:
     """Every step above; `make bench` calls this with its --rows and --repeat."""
+    if compare:
+        print(f"== {compare}", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "--rows", str(rows),
+                        "--repeat", str(repeat), "--no-peers", "--no-cli"], check=True,
+                       cwd=tempfile.gettempdir(),
+                       env={**os.environ, "PYTHONPATH": str(Path(compare).resolve())})
+        print("== this checkout", flush=True)
     frame, y = credit_table(rows)
     print(f"{rows:,} rows x {frame.shape[1]} (21 numeric, 5 text categorical, missing, a "
           f"special value), median of {repeat}", flush=True)
@@ -223,12 +233,13 @@ def main() -> None:
     parser.add_argument("--no-cli", action="store_true")
     parser.add_argument("--memory-rows", type=int, default=0)
     parser.add_argument("--memory-worker", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--compare", default=None, help="another checkout to run first")
     args = parser.parse_args()
     if args.memory_worker:
         memory_worker(args.memory_worker)
         return
     run(args.rows, args.repeat, peers=not args.no_peers, cli=not args.no_cli,
-        memory_rows=args.memory_rows)
+        memory_rows=args.memory_rows, compare=args.compare)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Transform: map characteristics to their bins' WoE, bin index or label with fitted tables.
 
-Numeric columns go through one fused, parallel engine pass (`engine.mapping.map_numeric`);
-categorical ones are coded against the fitted categories (unseen ones follow the table's
-``unseen`` policy) and mapped in one more pass. Shared by OptimalBinner and BinningProcess.
+Every column is written straight into one preallocated output: numeric ones by the engine's
+parallel map kernel (`engine.mapping.map_numeric`) over the frame's own column buffer,
+categorical ones through integer codes of their distinct values (unseen ones follow the table's
+``unseen`` policy), never row by row as text. Shared by OptimalBinner and BinningProcess.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from scorecard.binning._columns import numeric_matrix
+from scorecard.binning._columns import numeric_values
 from scorecard.binning.table import UNSEEN_LABEL, BinningTable
-from scorecard.engine.mapping import map_codes, map_numeric
+from scorecard.engine.mapping import map_numeric
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, METRICS, NUMERIC
 from scorecard.validation import category_text_codes
@@ -41,64 +42,37 @@ def bin_values(table: BinningTable, metric: str) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.float64)
 
 
-def category_codes_for(
-    table: BinningTable, series: pd.Series
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Codes of `series` against the fitted categories, the code -> bin map and the unseen count.
+def categorical_values(
+    table: BinningTable, series: pd.Series, values: np.ndarray, out: np.ndarray
+) -> int:
+    """Write ``values[bin]`` of every row of a categorical column into `out` (1-D float64);
+    return the number of rows with a category not seen in fit.
 
-    Code -1 is missing, codes 0..n-1 the fitted categories (in `table.categories` order), and
-    code n every unseen category; the map sends it to the unseen bin (or the extra 'Unseen'
-    slot for unseen="zero").
+    The column is coded once (`category_text_codes`: the text rule on its distinct values only);
+    each distinct value is looked up among the fitted categories, and the rows then take their
+    value in one gather. Unseen categories go to the table's unseen bin (or the extra slot of
+    `bin_values` for unseen="zero"); missing to the missing bin.
     """
-    fitted = list(table.categories or {})
     codes, uniques = category_text_codes(series)
-    n = len(fitted)
-    lookup = pd.Index(fitted, dtype=object).get_indexer(uniques)
-    unseen_uniques = lookup < 0
-    n_unseen = 0
-    if unseen_uniques.any():
-        lookup = np.where(unseen_uniques, n, lookup)
-        unseen_rows = np.isin(codes, np.flatnonzero(unseen_uniques))
-        n_unseen = int(unseen_rows.sum())
-        if table.unseen == "error":
-            examples = [str(u) for u in np.asarray(uniques, dtype=object)[unseen_uniques][:5]]
-            raise InputError(
-                f"column {table.name!r} has {n_unseen} row(s) with categories not seen in fit "
-                f"(e.g. {', '.join(map(repr, examples))}); refit, or choose unseen='missing', "
-                "'other' or 'zero'."
-            )
-    mapped = np.where(codes < 0, -1, lookup[np.maximum(codes, 0)] if lookup.size else -1)
-    code_to_bin = np.empty(n + 1, dtype=np.int64)
-    code_to_bin[:n] = list(table.categories.values()) if n else []
-    code_to_bin[n] = table.unseen_bin if table.unseen_bin >= 0 else table.n_bins
-    return mapped.astype(np.int64), code_to_bin, n_unseen
-
-
-def map_numeric_tables(
-    matrix: np.ndarray, tables: Sequence[BinningTable], metric: str
-) -> np.ndarray:
-    """Per-bin values (see `finish_metric`) of numeric columns, one fused pass: (n, f) float64."""
-    return map_numeric(
-        matrix, [t.splits for t in tables], [bin_values(t, metric) for t in tables],
-        [t.special_values for t in tables],
-    )
-
-
-def map_categorical_tables(
-    columns: Sequence[pd.Series], tables: Sequence[BinningTable], metric: str
-) -> tuple[np.ndarray, list[int]]:
-    """Per-bin values of categorical columns in one pass, and the unseen count per column."""
-    n_rows = len(columns[0])
-    codes = np.empty((n_rows, len(tables)), dtype=np.int64, order="F")
-    maps, unseen = [], []
-    for j, (table, series) in enumerate(zip(tables, columns)):
-        codes[:, j], code_map, n_unseen = category_codes_for(table, series)
-        maps.append(code_map)
-        unseen.append(n_unseen)
-    out = map_codes(
-        codes, maps, [t.missing_bin for t in tables], [bin_values(t, metric) for t in tables]
-    )
-    return out, unseen
+    fitted = table.categories or {}
+    found = pd.Index(list(fitted), dtype=object).get_indexer(uniques)
+    unseen_bin = table.unseen_bin if table.unseen_bin >= 0 else table.n_bins
+    bin_of = np.array([*fitted.values(), unseen_bin], dtype=np.int64)
+    # One value per distinct category, then missing (code -1 wraps to the last entry).
+    per_code = np.append(values[bin_of[found]], values[table.missing_bin])
+    np.take(per_code, codes, out=out, mode="wrap")
+    unseen = found < 0
+    if not unseen.any():
+        return 0
+    n_unseen = int(np.count_nonzero(np.isin(codes, np.flatnonzero(unseen))))
+    if table.unseen == "error":
+        examples = [str(u) for u in np.asarray(uniques, dtype=object)[unseen][:5]]
+        raise InputError(
+            f"column {table.name!r} has {n_unseen} row(s) with categories not seen in fit "
+            f"(e.g. {', '.join(map(repr, examples))}); refit, or choose unseen='missing', "
+            "'other' or 'zero'."
+        )
+    return n_unseen
 
 
 def finish_metric(out: np.ndarray, tables: Sequence[BinningTable], metric: str) -> np.ndarray:
@@ -118,28 +92,20 @@ def transform_frame(
     frame: pd.DataFrame, columns: Sequence[str], tables: Sequence[BinningTable], metric: str
 ) -> tuple[np.ndarray, list[int]]:
     """Transform `columns` of `frame` with their `tables`: (n_rows, n_columns) output as the
-    metric asks (see `finish_metric`), and the unseen-category row count per column."""
-    numeric = [j for j, t in enumerate(tables) if t.dtype == NUMERIC]
-    categorical = [j for j, t in enumerate(tables) if t.dtype == CATEGORICAL]
+    metric asks (see `finish_metric`), and the unseen-category row count per column.
+
+    Every column is written straight into one preallocated Fortran-ordered float64 array: a
+    numeric column by the engine's map kernel reading the frame's own buffer (no matrix copy), a
+    categorical one through the codes of its distinct values.
+    """
+    out = np.empty((len(frame), len(tables)), dtype=np.float64, order="F")
     unseen = [0] * len(tables)
-    numeric_out = categorical_out = None
-    if numeric:
-        matrix = numeric_matrix(frame, [columns[j] for j in numeric], fitted=True)
-        numeric_out = map_numeric_tables(matrix, [tables[j] for j in numeric], metric)
-    if categorical:
-        categorical_out, counts = map_categorical_tables(
-            [frame[columns[j]] for j in categorical], [tables[j] for j in categorical], metric
-        )
-        for j, n_unseen in zip(categorical, counts):
-            unseen[j] = n_unseen
-    if numeric_out is not None and not categorical:
-        out = numeric_out
-    elif categorical_out is not None and not numeric:
-        out = categorical_out
-    else:
-        out = np.empty((len(frame), len(tables)), dtype=np.float64, order="F")
-        if numeric_out is not None:
-            out[:, numeric] = numeric_out
-        if categorical_out is not None:
-            out[:, categorical] = categorical_out
+    for j, (name, table) in enumerate(zip(columns, tables)):
+        values = bin_values(table, metric)
+        if table.dtype == NUMERIC:
+            x = numeric_values(frame[name], name, fitted=True)
+            map_numeric(x.reshape(-1, 1), [table.splits], [values], [table.special_values],
+                        out=out[:, j : j + 1])
+        else:
+            unseen[j] = categorical_values(table, frame[name], values, out[:, j])
     return finish_metric(out, tables, metric), unseen

@@ -53,6 +53,7 @@ def _map_numeric(
     values_list: Sequence[object],
     special_values: Sequence[Sequence[float]] | None,
     summed: bool,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     X, edges, specials = numeric_inputs(X, edges_list, special_values, edges_name="edges_list")
     n_rows, n_features = X.shape
@@ -63,8 +64,11 @@ def _map_numeric(
     ]
     if summed:
         out = np.zeros((n_rows, 1), dtype=np.float64)
-    else:
+    elif out is None:
         out = np.empty((n_rows, n_features), dtype=np.float64, order="F")
+    elif not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.flags.writeable
+              and out.shape == (n_rows, n_features)):
+        raise InputError(f"out must be a writeable float64 array of shape {(n_rows, n_features)}.")
     if n_rows == 0 or n_features == 0:
         return out
     padded, edge_offsets, n_edges = K.pack_edges(edges)
@@ -83,15 +87,19 @@ def map_numeric(
     edges_list: Sequence[object],
     values_list: Sequence[object],
     special_values: Sequence[Sequence[float]] | None = None,
+    *,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """``values_list[f][bin]`` for every value of every numeric column: (n_rows, n_features).
 
     X: float array (n_rows, n_features), C or F order. edges_list[f]: strictly increasing interior
     edges; special_values: None or one sequence per feature; values_list[f]: one float per bin of
     feature f, i.e. len(edges_list[f]) + 2 + n_specials (numeric bins, missing, specials).
-    Returns a float64 array in Fortran order (each column contiguous, ready for a DataFrame).
+    Returns a float64 array in Fortran order (each column contiguous, ready for a DataFrame), or
+    writes into `out` (float64, that shape, e.g. one column ``big[:, j:j + 1]`` of a larger
+    output) and returns it.
     """
-    return _map_numeric(X, edges_list, values_list, special_values, summed=False)
+    return _map_numeric(X, edges_list, values_list, special_values, summed=False, out=out)
 
 
 def sum_numeric(

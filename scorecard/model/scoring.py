@@ -19,6 +19,7 @@ import pandas as pd
 
 from scorecard.exceptions import InputError
 from scorecard.model import metrics
+from scorecard.model._reasons import top_losses
 from scorecard.model.schema import validate_spec
 from scorecard.engine.mapping import map_numeric, sum_numeric
 from scorecard.validation import binary_target, category_text_codes
@@ -104,20 +105,22 @@ def _mapped(
     n_rows = len(frame)
     out = np.zeros(n_rows) if summed else np.empty((n_rows, len(characteristics)), order="F")
     numeric = [c for c, ch in enumerate(characteristics) if ch["dtype"] == "numeric"]
-    if numeric:
+    if numeric and summed:
         chars = [characteristics[c] for c in numeric]
-        args = (
+        out = sum_numeric(
             _numeric_matrix(frame, chars),
             [np.asarray(ch["edges"], dtype=np.float64) for ch in chars],
             [np.asarray(per_bin[c], dtype=np.float64) for c in numeric],
             [np.asarray(ch["special_values"], dtype=np.float64) for ch in chars],
         )
-        if summed:
-            out = sum_numeric(*args)
-        elif len(numeric) == len(characteristics):
-            return map_numeric(*args)
-        else:
-            out[:, numeric] = map_numeric(*args)
+    for c in [] if summed else numeric:  # each column straight into its output column
+        ch = characteristics[c]
+        map_numeric(
+            _numeric_column(frame[ch["name"]], ch["name"]).reshape(-1, 1),
+            [np.asarray(ch["edges"], dtype=np.float64)],
+            [np.asarray(per_bin[c], dtype=np.float64)],
+            [np.asarray(ch["special_values"], dtype=np.float64)], out=out[:, c : c + 1],
+        )
     for c, ch in enumerate(characteristics):
         if ch["dtype"] != "numeric":
             values = _categorical_values(frame[ch["name"]], ch, np.asarray(per_bin[c], float))
@@ -196,32 +199,11 @@ def score_frame(
     result = pd.DataFrame({"score": score.astype(np.int64)}, index=frame.index)
     if k:
         names = np.array([ch["name"] for ch in characteristics] + [None], dtype=object)
-        for r, column in enumerate(_reasons(points, per_bin, k)):
-            result[f"reason_{r + 1}"] = pd.Series(names[column], index=frame.index, dtype=object)
+        top = top_losses(points, per_bin, k)
+        for r in range(k):
+            result[f"reason_{r + 1}"] = pd.Series(names[top[:, r]], index=frame.index,
+                                                  dtype=object)
     return result
-
-
-def _reasons(points: np.ndarray, per_bin: Sequence[np.ndarray], k: int) -> list[np.ndarray]:
-    """k arrays of characteristic indices: the most points lost relative to each characteristic's
-    best bin, first, ties in characteristic order; ``len(per_bin)`` (None) where nothing is lost.
-
-    The same as a stable argsort of the lost points, by k passes of argmax.
-    """
-    n_rows, n_chars = points.shape
-    best = np.array([values.max() for values in per_bin], dtype=np.float64)
-    lost = np.empty(points.shape, dtype=np.float64, order="C")  # argmax along rows: C order
-    np.subtract(best[None, :], points, out=lost)
-    rows = np.arange(n_rows)
-    out = []
-    for _ in range(k):
-        if n_chars == 0:
-            out.append(np.full(n_rows, n_chars))
-            continue
-        top = np.argmax(lost, axis=1)
-        top_lost = lost[rows, top]
-        out.append(np.where(top_lost > 0, top, n_chars))
-        lost[rows, top] = -np.inf
-    return out
 
 
 def exact_scores(spec: Mapping[str, Any], frame: pd.DataFrame) -> np.ndarray:
