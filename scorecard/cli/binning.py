@@ -49,9 +49,9 @@ def iv(
     """Information value of every characteristic, with SE, interval and p-value, sorted by IV.
 
     Numeric columns are cut into quantile pre-bins (plus missing and special bins), other
-    columns into one bin per category with at least 1% of the rows (rarer ones pooled into
-    "Other"; identifier-like and mostly-numeric text columns get a note); the bins ignore the
-    target, as the tests assume.
+    columns into one bin per category with at least 5 expected goods and 5 expected bads
+    (rarer ones pooled into "Other"; identifier-like and mostly-numeric text columns get a
+    note); the bins ignore the target, as the tests assume.
 
     "IV plug-in" is the raw estimate, biased upward by about (bins - 1) / n_eff; "IV corrected"
     is the bias-corrected estimate and lies inside the interval (noncentral chi-square
