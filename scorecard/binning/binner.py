@@ -116,7 +116,8 @@ class OptimalBinner(EstimatorMixin, TransformerMixin, BaseEstimator):
     -----
     Missing values (NaN) get their own bin, and each special value its own, never merged. A bin
     with no training rows (e.g. the missing bin when fit saw no NaN) transforms to WoE 0, the
-    average risk. -inf and +inf go to the first and last numeric bins. Quantile pre-bins are
+    average risk. -inf and +inf go to the first and last numeric bins; a pre-bin holding only
+    +inf starts at the largest float64 (labelled "[inf, inf]"), so the JSON holds no infinity. Quantile pre-bins are
     quantiles of the rows: sample weights do not move them, but every count, share, WoE and the
     merge use the weights. Merging is exact: the
     final bins have the largest IV of all contiguous groupings of the pre-bins that meet the
