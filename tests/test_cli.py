@@ -173,3 +173,14 @@ def test_help_points_to_the_measured_validity_region(command):
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "STATISTICS.md" in text and "section" in text and "7" in text
+
+
+def test_iv_jobs_changes_nothing_but_the_threads():
+    outputs = []
+    for jobs in ("1", "2"):
+        result = run("iv", GERMAN, "--target", "credit_risk", "--json", "-j", jobs)
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    assert outputs[0] == outputs[1]
+    bad = run("iv", GERMAN, "--target", "credit_risk", "--jobs", "0")
+    assert bad.exit_code == 2 and "--jobs 0" in bad.output

@@ -31,6 +31,7 @@ from scorecard.binning.table import numeric_bin_labels
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, NUMERIC
 from scorecard.parameters import check_params
+from scorecard.threads import engine_threads
 from scorecard.validation import binary_target, check_weights, require_columns
 
 __all__ = [
@@ -223,9 +224,13 @@ def iv_report(
     weights: str | None = None,
     level: float = 0.95,
     cat_min_expected: float = MIN_EXPECTED,
+    n_jobs: int | None = None,
 ) -> IVReport:
     """Pre-bin every characteristic of `frame` and compute its IV against the binary `target`
-    (categories with fewer than `cat_min_expected` expected goods or bads pooled into "Other")."""
+    (categories with fewer than `cat_min_expected` expected goods or bads pooled into "Other").
+
+    n_jobs: threads of the numba kernels (scikit-learn's convention: None = 1, -1 every core);
+    the report does not depend on it."""
     if not isinstance(frame, pd.DataFrame):
         raise InputError("data must be a pandas DataFrame.")
     require_columns(frame, [target], what="target column")
@@ -240,7 +245,11 @@ def iv_report(
         raise InputError("there are no characteristics besides the target column.")
     label = binary_target(frame[target], name=target, bad_value=bad_value)
     w = check_weights(frame[weights], len(frame), name=weights) if weights else None
-    binned = prebin_frame(frame, label, columns=columns, n_bins=int(n_bins),
-                          special_values=special_values, weights=w,
-                          cat_min_expected=cat_min_expected)
-    return IVReport(binned, level=level)
+    integer = isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool)
+    if n_jobs is not None and (not integer or n_jobs == 0):
+        raise InputError(f"n_jobs={n_jobs!r} must be None or a non-zero integer (-1: every core).")
+    with engine_threads(n_jobs):
+        binned = prebin_frame(frame, label, columns=columns, n_bins=int(n_bins),
+                              special_values=special_values, weights=w,
+                              cat_min_expected=cat_min_expected)
+        return IVReport(binned, level=level)

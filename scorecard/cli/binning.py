@@ -45,6 +45,7 @@ def iv(
     paper: Annotated[bool, typer.Option(
         "--paper", help="Also show the framework paper's published SE and Z-test p-value "
         "(anti-conservative; for comparison only).")] = False,
+    jobs: Jobs = JOBS_DEFAULT,
 ) -> None:
     """Information value of every characteristic, with SE, interval and p-value, sorted by IV.
 
@@ -70,7 +71,8 @@ def iv(
     frame = read_table(data)
     check_specials(frame, parse_specials(special))
     report = iv_report(frame, target, bad_value=bad_value, n_bins=n_bins,
-                       special_values=parse_specials(special), level=level)
+                       special_values=parse_specials(special), level=level,
+                       n_jobs=check_jobs(jobs))
     summary = report.summary
     if paper:
         summary = summary.merge(report.paper_columns(), on="name", how="left")

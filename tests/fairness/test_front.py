@@ -246,3 +246,20 @@ def test_synthetic_front_trades_auc_for_air():
     level = [p for p in front.points if p["method"] == "score-level"]
     assert level[1]["fair_iv"]["value"] < level[0]["fair_iv"]["value"]
     assert level[1]["air"] > level[0]["air"]
+
+
+def test_cli_fairness_jobs_changes_nothing_but_the_threads(tmp_path):
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"front{jobs}.json"
+        result = run("fairness", GERMAN, "--target", "credit_risk", "--protected",
+                     "foreign_worker", "--eps-grid", "3", "--no-score-level", "--granularities",
+                     "2,optimal", "--out", out, "--report", "-j", jobs)
+        assert result.exit_code == 0, result.output
+        document = json.loads(out.read_text())
+        for point in document["points"]:
+            point["spec"] = {k: v for k, v in point["spec"].items()
+                             if k not in ("created_at", "integrity")}
+            assert "n_jobs" not in point["spec"]["model"]["binning"]["params"]
+        outputs.append((result.output.replace(str(out), "FRONT"), document))
+    assert outputs[0] == outputs[1]
