@@ -194,8 +194,11 @@ def is_front_file(path: str | os.PathLike) -> bool:
 
 
 def load_point_spec(path: str | os.PathLike, k: int) -> dict:
-    """The scorecard spec of point ``k`` of a saved front, ready to score or export."""
-    return load_front(path).spec(k)
+    """The scorecard spec of point ``k`` of a saved front, ready to score or export; checked as
+    `scorecard.model.spec.load_spec` checks a spec file (integrity hash, structure, plausibility,
+    and the HMAC signature when ``$SCORECARD_SPEC_KEY`` is set)."""
+    return spec_module.verify_spec(load_front(path).point(k)["spec"],
+                                   source=f"point {k} of front file {str(path)!r}")
 
 
 # ---------------------------------------------------------------------------------------------
