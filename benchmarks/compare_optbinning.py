@@ -14,7 +14,7 @@ BinningProcess objects are fitted on the 70% with the same constraints:
                    and merged in that order on both sides.
   missing/special  one bin for missing values and one for the special codes (-999 in the
                    synthetic data) on both sides, never merged.
-  categories       no pooling of rare categories: ours cat_min_share=0, theirs cat_cutoff=None.
+  categories       no pooling of rare categories: ours cat_min_expected=0, theirs cat_cutoff=None.
 
 and two pre-binnings, one line each per characteristic:
 
@@ -181,7 +181,7 @@ def fit_both(X: pd.DataFrame, y: np.ndarray, specials: dict[str, list[float]],
     start = time.perf_counter()
     ours = BinningProcess(
         special_values=specials, min_bin_size=MIN_BIN_SIZE, max_n_bins=max_n_bins,
-        monotonic_trend="auto", cat_min_share=0.0, **ours_args,
+        monotonic_trend="auto", cat_min_expected=0.0, **ours_args,
     ).fit(X, y)
     t_ours = time.perf_counter() - start
     params = {

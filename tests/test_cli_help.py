@@ -89,3 +89,11 @@ def test_descriptions_reflow_to_the_terminal_width(path):
 def test_the_reflow_check_catches_ragged_text():
     assert not _reflowed(["  Every column except the target is a candidate", "  characteristic"])
     assert _reflowed(["x" * 75 + " word", "next"])
+
+
+@pytest.mark.parametrize("command", ["iv", "fairness", "bin", "fit"])
+def test_jobs_is_offered_with_its_default(command):
+    blocks = _option_blocks(_help((command,)))
+    entry = next((k for k in blocks if k.startswith("-j, --jobs")), None)
+    assert entry is not None, sorted(blocks)
+    assert "[default: -1]" in blocks[entry] and "every core" in blocks[entry]

@@ -25,7 +25,6 @@ must see the same batches in the same order (files are read in fixed-size chunks
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -33,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard import engine
-from scorecard.engine.edges import edge_neighbours, separating_cut
+from scorecard.engine.edges import edge_neighbours, separate
 from scorecard.binning._columns import (
     encode_categories,
     numeric_matrix,
@@ -198,15 +197,6 @@ def _quantile_edges(
     )
 
 
-def _separated(edges: np.ndarray, below: np.ndarray, above: np.ndarray) -> np.ndarray:
-    """The edges moved strictly between their neighbouring valid values, as the in-memory
-    pre-binning does (`engine.separating_edges`); every row keeps its bin, so the counts hold."""
-    return np.asarray([
-        separating_cut(float(b), float(a)) if math.isfinite(b) and math.isfinite(a) and b < a
-        else float(v) for v, b, a in zip(edges, below, above)
-    ], dtype=np.float64)
-
-
 class Batches(Protocol):
     """Rows in batches: feature names and dtypes up front, then `map` over the batches."""
 
@@ -295,7 +285,7 @@ def fit_batches(process, batches: Batches):  # noqa: ANN001, ANN201
     for k, j in enumerate(moved):
         below = np.fmax.reduce([r[2][k][0] for r in results])
         above = np.fmin.reduce([r[2][k][1] for r in results])
-        edges[j] = _separated(edges[j], below, above)
+        edges[j] = separate(edges[j], below, above)  # as in memory; rows keep their bins
     binners: dict[str, Any] = {}
     with engine_threads(process.n_jobs) as n_threads:
         if numeric:

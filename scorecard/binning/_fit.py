@@ -16,13 +16,13 @@ import numpy as np
 
 from scorecard.binning._columns import BinningWarning, category_specials
 from scorecard.binning._solver import optimal_merge
+from scorecard.binning.cardinality import OTHER, rare_categories, rare_note
 from scorecard.binning.table import BinningTable, numeric_bin_labels
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, NUMERIC
 
 __all__ = ["categorical_table", "numeric_table"]
 
-OTHER_LABEL = "Other"
 _MAX_LABEL_CATEGORIES = 5
 
 
@@ -30,10 +30,10 @@ def _group_label(names: Sequence[str], n_rare: int) -> str:
     shown = list(names[:_MAX_LABEL_CATEGORIES])
     more = len(names) - len(shown)
     if n_rare:
-        shown.append(f"{OTHER_LABEL} ({n_rare} rare)")
+        shown.append(f"{OTHER} ({n_rare} rare)")
     if more > 0:
         shown.append(f"... (+{more} more)")
-    return ", ".join(shown) if shown else OTHER_LABEL
+    return ", ".join(shown) if shown else OTHER
 
 
 def _check_totals(counts: np.ndarray, name: str) -> None:
@@ -61,7 +61,7 @@ def _constraints(p: Mapping[str, Any], kind: str) -> dict[str, Any]:
             out["n_rounds"] = int(p["n_rounds"])
         out["user_splits_fixed"] = bool(p["user_splits_fixed"])
     else:
-        out["cat_min_share"] = float(p["cat_min_share"])
+        out["cat_min_expected"] = float(p["cat_min_expected"])
     return out
 
 
@@ -127,22 +127,18 @@ def categorical_table(
     special_rows = [position.get(s) for s in specials]
     is_special = np.zeros(n_cats, dtype=bool)
     is_special[[i for i in special_rows if i is not None]] = True
-    total_rows = float(counts.sum())
-    shares = per_category.sum(axis=1) / total_rows
-    rare = (shares < params["cat_min_share"]) & ~is_special
+    total_goods, total_bads = counts[:, 0].sum(), counts[:, 1].sum()
+    min_expected = params["cat_min_expected"]
+    rare = rare_categories(per_category, total_goods, total_bads, min_expected) & ~is_special
     kept = np.flatnonzero(~rare & ~is_special)
     n_rare = int(rare.sum())
     notes: list[str] = []
     if n_rare:
-        notes.append(f"{n_rare} categories below cat_min_share pooled into '{OTHER_LABEL}'")
+        note = rare_note(n_rare, min_expected, total_goods, total_bads)
+        notes.append(note)
         if n_rare >= 100:
-            warnings.warn(
-                f"column {name!r} has {n_cats} categories; {n_rare} with less than "
-                f"{params['cat_min_share']:.2%} of the rows each were pooled into "
-                f"'{OTHER_LABEL}'.",
-                BinningWarning,
-                stacklevel=3,
-            )
+            warnings.warn(f"column {name!r} has {n_cats:,} categories: {note}.", BinningWarning,
+                          stacklevel=3)
     # Pre-bins: one per kept category (its index), plus the pooled rare ones (-1).
     members = [int(i) for i in kept]
     pre_counts = [per_category[i] for i in kept]
@@ -153,7 +149,7 @@ def categorical_table(
     totals = pre.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(totals > 0, pre[:, 1] / totals, np.inf)
-    sort_names = [OTHER_LABEL if m < 0 else categories[m] for m in members]
+    sort_names = [OTHER if m < 0 else categories[m] for m in members]
     order = sorted(range(len(members)), key=lambda j: (rate[j], sort_names[j]))
     pre = pre[order]
     members = [members[j] for j in order]
@@ -165,8 +161,8 @@ def categorical_table(
         notes.append("no non-missing, non-special category")
     else:
         result = optimal_merge(
-            pre[:, 0], pre[:, 1], total_goods=counts[:, 0].sum(),
-            total_bads=counts[:, 1].sum(), monotonic_trend=trend_param,
+            pre[:, 0], pre[:, 1], total_goods=total_goods,
+            total_bads=total_bads, monotonic_trend=trend_param,
             min_bin_size=params["min_bin_size"], min_goods=params["min_goods"],
             min_bads=params["min_bads"], max_n_bins=params["max_n_bins"],
             max_pvalue=params["max_pvalue"],
@@ -228,7 +224,7 @@ def _warn_fit_outcome(
         if table.status == "empty":
             what = "has no non-missing value"
         elif all_rare:
-            what = f"has only rare categories, all pooled into '{OTHER_LABEL}'"
+            what = f"has only rare categories, all pooled into '{OTHER}'"
         elif n_nonempty_prebins < 2:
             what = "is constant (a single non-empty bin)"
         else:

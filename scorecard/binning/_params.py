@@ -12,7 +12,7 @@ from scorecard.exceptions import InputError, SpecError
 from scorecard.options import DTYPES, PREBINNINGS, TRENDS, UNSEEN_POLICIES
 from scorecard.parameters import Choice, Integral, Interval, Real, check_params
 
-__all__ = ["BINNER_CONSTRAINTS", "check_binner_params", "jsonable"]
+__all__ = ["BINNER_CONSTRAINTS", "check_binner_params", "jsonable", "upgrade_params"]
 
 
 BINNER_CONSTRAINTS = {
@@ -27,7 +27,7 @@ BINNER_CONSTRAINTS = {
     "max_n_bins": [Interval(Integral, 1, None, closed="left"), None],
     "max_pvalue": [Interval(Real, 0, 1, closed="right"), None],
     "special_values": ["array-like", None],
-    "cat_min_share": [Interval(Real, 0, 1, closed="left")],
+    "cat_min_expected": [Interval(Real, 0, None, closed="left")],
     "unseen": [Choice(UNSEEN_POLICIES)],
     "user_splits": ["array-like", None],
     "user_splits_fixed": ["boolean"],
@@ -74,3 +74,26 @@ def jsonable(value: Any) -> Any:
         raise SpecError(f"cannot store the non-finite parameter value {value!r} in JSON.")
     return value
 
+
+
+def upgrade_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters of a saved OptimalBinner / BinningProcess document in today's names.
+
+    ``cat_min_share`` (a share of the rows; it pooled every level of a 200-level column at any
+    size) became ``cat_min_expected``: 0 (no pooling) stays 0, any other share takes the
+    default count rule. Only a refit sees the change: a loaded document transforms with its
+    stored tables, whose ``constraints`` still record the share they were fitted with.
+    """
+    if not isinstance(params, Mapping):
+        raise SpecError(f"params must be an object, got {type(params).__name__}.")
+    out = dict(params)
+    if "cat_min_share" in out:
+        share = out.pop("cat_min_share")
+        if share == 0:
+            out.setdefault("cat_min_expected", 0.0)
+    if isinstance(out.get("binner_params"), Mapping):
+        out["binner_params"] = {
+            column: upgrade_params(own) if isinstance(own, Mapping) else own
+            for column, own in out["binner_params"].items()
+        }
+    return out

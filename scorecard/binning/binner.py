@@ -37,7 +37,12 @@ from scorecard.binning._columns import (
 )
 from scorecard.binning._counting import categorical_counts, numeric_prebin_counts
 from scorecard.binning._fit import categorical_table, numeric_table
-from scorecard.binning._params import BINNER_CONSTRAINTS, check_binner_params, jsonable
+from scorecard.binning._params import (
+    BINNER_CONSTRAINTS,
+    check_binner_params,
+    jsonable,
+    upgrade_params,
+)
 from scorecard.binning._transform import check_metric, transform_frame
 from scorecard.binning.table import BinningTable
 from scorecard.estimator import EstimatorMixin
@@ -80,7 +85,11 @@ class OptimalBinner(EstimatorMixin, TransformerMixin, BaseEstimator):
     max_pvalue : maximum p-value of the chi-square test between neighbouring bins (None: none).
     special_values : values that get a bin each (e.g. -999); numbers for numeric
         characteristics, categories (compared as text) for categorical ones.
-    cat_min_share : categories with a smaller share of rows are pooled into one "Other" pre-bin.
+    cat_min_expected : a category whose expected goods or expected bads at the column's average
+        risk (rows x G/N, rows x B/N) fall below this is pooled into one "Other" pre-bin before
+        the merge (0: none). A count, not a share: a well-estimated level keeps its own pre-bin
+        at any sample size (STATISTICS.md section 4, "Rare categories"). Documents saved with
+        the earlier ``cat_min_share`` still load.
     unseen : where a category not seen in fit goes at transform: "missing" (the missing bin;
         default), "other" (the bin holding the pooled rare categories, or the missing bin when
         none was rare), "zero" (WoE 0, bin -1, label "Unseen"), or "error" (InputError).
@@ -107,7 +116,8 @@ class OptimalBinner(EstimatorMixin, TransformerMixin, BaseEstimator):
     -----
     Missing values (NaN) get their own bin, and each special value its own, never merged. A bin
     with no training rows (e.g. the missing bin when fit saw no NaN) transforms to WoE 0, the
-    average risk. -inf and +inf go to the first and last numeric bins. Quantile pre-bins are
+    average risk. -inf and +inf go to the first and last numeric bins; a pre-bin holding only
+    +inf starts at the largest float64 (labelled "[inf, inf]"), so the JSON holds no infinity. Quantile pre-bins are
     quantiles of the rows: sample weights do not move them, but every count, share, WoE and the
     merge use the weights. Merging is exact: the
     final bins have the largest IV of all contiguous groupings of the pre-bins that meet the
@@ -128,7 +138,7 @@ class OptimalBinner(EstimatorMixin, TransformerMixin, BaseEstimator):
         max_n_bins: int | None = None,
         max_pvalue: float | None = None,
         special_values: Sequence[Any] = (),
-        cat_min_share: float = 0.01,
+        cat_min_expected: float = 5.0,
         unseen: str = "missing",
         user_splits: Sequence[float] | None = None,
         user_splits_fixed: bool = False,
@@ -146,7 +156,7 @@ class OptimalBinner(EstimatorMixin, TransformerMixin, BaseEstimator):
         self.max_n_bins = max_n_bins
         self.max_pvalue = max_pvalue
         self.special_values = special_values
-        self.cat_min_share = cat_min_share
+        self.cat_min_expected = cat_min_expected
         self.unseen = unseen
         self.user_splits = user_splits
         self.user_splits_fixed = user_splits_fixed
@@ -278,7 +288,7 @@ class OptimalBinner(EstimatorMixin, TransformerMixin, BaseEstimator):
                 f"{data.get('version')!r}); expected {JSON_FORMAT!r} version {JSON_VERSION}."
             )
         try:
-            params = dict(data["params"])
+            params = upgrade_params(data["params"])
             params["special_values"] = tuple(params.get("special_values") or ())
             binner = cls(**params)
             prebin = data["prebin_splits"]

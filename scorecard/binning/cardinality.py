@@ -2,10 +2,14 @@
 
 A text column with one category per few rows (customer IDs, free text) or a numeric column read
 as text because of a few typos gives one near-empty bin per category; its plug-in IV is large
-by chance alone (100,000 random IDs: IV 0.81). `text_column_notes` names both kinds, and
-`pool_rare` puts every category with fewer than ``min_count`` rows into one "Other" bin, as
-OptimalBinner does with ``cat_min_share``: a column of rare categories then has a single bin,
-and its IV test finds no evidence, which is the truth.
+by chance alone (100,000 random IDs: IV 0.81). `text_column_notes` names both kinds.
+
+A category too small to estimate is pooled into one "Other" bin (`rare_categories`, used by
+`pool_rare` for the IV report and by OptimalBinner's ``cat_min_expected``): its expected goods
+or expected bads at the column's average risk, rows x G/N or rows x B/N, are below
+`MIN_EXPECTED` (STATISTICS.md section 4, "Rare categories"). A count, not a share of the rows:
+a level of 5,000 rows is as well estimated in a table of 1M rows as in one of 10,000. A column
+of rare categories then has a single bin, and its IV test finds no evidence, which is the truth.
 """
 
 from __future__ import annotations
@@ -19,18 +23,21 @@ import pandas as pd
 __all__ = [
     "count_table_notes",
     "ID_SHARE",
-    "MIN_CATEGORY_SHARE",
+    "MIN_EXPECTED",
     "NUMERIC_SHARE",
     "OTHER",
-    "min_category_count",
     "pool_rare",
+    "rare_categories",
+    "rare_note",
     "text_column_notes",
     "text_tally_notes",
 ]
 
 OTHER = "Other"
-MIN_CATEGORY_SHARE = 0.01
-"""Categories with less than this share of the rows are pooled (OptimalBinner's cat_min_share)."""
+MIN_EXPECTED = 5.0
+"""A category keeps a bin of its own when its expected goods and expected bads at the column's
+average risk are at least this (OptimalBinner's ``cat_min_expected``; the classical chi-square
+rule, as for the scorecard's neutral bins)."""
 ID_SHARE = 0.5
 """A text column with at least this many distinct values per non-missing row looks like an ID."""
 MIN_ID_DISTINCT = 50
@@ -38,9 +45,24 @@ NUMERIC_SHARE = 0.9
 """A text column whose values are at least this share numbers is a numeric column with typos."""
 
 
-def min_category_count(n_rows: float, share: float = MIN_CATEGORY_SHARE) -> int:
-    """Rows a category needs to keep a bin of its own: ceil(share * rows), at least 1."""
-    return max(1, math.ceil(share * n_rows))
+def rare_categories(per_category: np.ndarray, total_goods: float, total_bads: float,
+                    min_expected: float = MIN_EXPECTED) -> np.ndarray:
+    """Mask of the categories too small to estimate: rows_i * G / N or rows_i * B / N (their
+    expected goods or bads at the average risk) below `min_expected`; N = G + B, the whole
+    column's rows (or weights), missing included. 0 pools nothing."""
+    rows = np.asarray(per_category).sum(axis=1)
+    return rows * min(total_goods, total_bads) < min_expected * (total_goods + total_bads)
+
+
+def rare_note(n_rare: int, min_expected: float, total_goods: float, total_bads: float) -> str:
+    """What was pooled and why, in words (the rows a category needed, for the reader)."""
+    smaller = min(total_goods, total_bads)
+    if smaller > 0:  # rows * smaller < min_expected * N  <=>  rows < ceil(that bound), whole rows
+        rows = f"under {math.ceil(min_expected * (total_goods + total_bads) / smaller):,} rows"
+    else:
+        rows = "one class only"
+    return (f"{n_rare:,} categories with fewer than {min_expected:g} expected goods or bads "
+            f"each ({rows}) pooled into '{OTHER}'")
 
 
 def text_column_notes(series: pd.Series, name: str) -> list[str]:
@@ -89,16 +111,16 @@ def text_tally_notes(texts: object, counts: np.ndarray, name: str) -> list[str]:
 
 
 def pool_rare(
-    counts: np.ndarray, categories: tuple[str, ...], min_count: int
+    counts: np.ndarray, categories: tuple[str, ...], min_expected: float = MIN_EXPECTED
 ) -> tuple[np.ndarray, tuple[str, ...], int]:
-    """Pool categories with fewer than `min_count` rows into one row before the missing row.
+    """Pool the categories `rare_categories` names into one row before the missing row.
 
     counts: one row per category, then the missing row (the engine's categorical layout).
     Returns the new counts, the kept categories and how many were pooled (0: unchanged).
     """
     n_cats = len(categories)
     per_category = counts[:n_cats]
-    rare = per_category.sum(axis=1) < min_count
+    rare = rare_categories(per_category, counts[:, 0].sum(), counts[:, 1].sum(), min_expected)
     n_rare = int(rare.sum())
     if n_rare == 0:
         return counts, categories, 0

@@ -1,9 +1,10 @@
 """Unsupervised pre-binning of every characteristic in a frame, and their IV with uncertainty.
 
 Numeric columns get equal-frequency (quantile) bins plus a missing bin and one bin per special
-value; other columns get one bin per category with at least 1% of the rows, one "Other" bin
-pooling the rarer ones, and a missing bin (`scorecard.binning.cardinality`: identifier-like and
-mostly-numeric text columns get a note). The bins do not look at the target, so the chi-square
+value; other columns get one bin per category with at least 5 expected goods and bads, one
+"Other" bin pooling the rarer ones, and a missing bin (`scorecard.binning.cardinality`, the
+rule OptimalBinner's ``cat_min_expected`` applies too; identifier-like and mostly-numeric text
+columns get a note). The bins do not look at the target, so the chi-square
 test and intervals of each IV are valid on the same rows.
 """
 
@@ -18,16 +19,19 @@ import pandas as pd
 from scorecard import stats
 from scorecard.binning._columns import characteristic_kind, numeric_matrix, numeric_specials
 from scorecard.binning._counting import categorical_counts, numeric_prebin_counts
+from scorecard.binning._params import BINNER_CONSTRAINTS
 from scorecard.binning.cardinality import (
-    MIN_CATEGORY_SHARE,
+    MIN_EXPECTED,
     OTHER,
     count_table_notes,
-    min_category_count,
     pool_rare,
+    rare_note,
 )
 from scorecard.binning.table import numeric_bin_labels
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, NUMERIC
+from scorecard.parameters import check_params
+from scorecard.threads import engine_threads
 from scorecard.validation import binary_target, check_weights, require_columns
 
 __all__ = [
@@ -66,12 +70,16 @@ def prebin_frame(
     special_values: Mapping[str, Sequence[float]] | None = None,
     weights: np.ndarray | None = None,
     seed: int = 0,
+    cat_min_expected: float = MIN_EXPECTED,
 ) -> list[PrebinnedCharacteristic]:
     """Pre-bin `columns` of `frame` and count label 0/1 rows per bin in one pass per kind.
 
     Columns are read, coded and counted exactly as `BinningProcess` does before it merges
-    (quantile pre-binning with `n_bins` bins), so the IV report and the binning agree.
+    (quantile pre-binning with `n_bins` bins; categories with fewer than `cat_min_expected`
+    expected goods or bads pooled), so the IV report and the binning agree.
     """
+    check_params({"cat_min_expected": cat_min_expected},
+                 {"cat_min_expected": BINNER_CONSTRAINTS["cat_min_expected"]}, "prebin_frame")
     special_values = dict(special_values or {})
     unknown = sorted(set(special_values) - set(columns))
     if unknown:
@@ -98,12 +106,11 @@ def prebin_frame(
     if categorical:
         categories, counts = categorical_counts(frame, categorical, label, weights)
         for name, cats, c in zip(categorical, categories, counts):
-            pooled, kept, n_rare = pool_rare(c, cats, min_category_count(c.sum()))
+            pooled, kept, n_rare = pool_rare(c, cats, cat_min_expected)
             other = (f"{OTHER} ({n_rare} rare)",) if n_rare else ()
             notes = count_table_notes(frame[name], name, cats, c, weights is not None)
             if n_rare:
-                notes.append(f"{n_rare} categories with less than {MIN_CATEGORY_SHARE:.0%} of "
-                             f"the rows each pooled into '{OTHER}'")
+                notes.append(rare_note(n_rare, cat_min_expected, c[:, 0].sum(), c[:, 1].sum()))
             result[name] = PrebinnedCharacteristic(
                 name, CATEGORICAL, (*kept, *other, "Missing"), pooled, categories=kept,
                 n_pooled=n_rare, notes=tuple(notes),
@@ -216,8 +223,14 @@ def iv_report(
     special_values: Mapping[str, Sequence[float]] | None = None,
     weights: str | None = None,
     level: float = 0.95,
+    cat_min_expected: float = MIN_EXPECTED,
+    n_jobs: int | None = None,
 ) -> IVReport:
-    """Pre-bin every characteristic of `frame` and compute its IV against the binary `target`."""
+    """Pre-bin every characteristic of `frame` and compute its IV against the binary `target`
+    (categories with fewer than `cat_min_expected` expected goods or bads pooled into "Other").
+
+    n_jobs: threads of the numba kernels (scikit-learn's convention: None = 1, -1 every core);
+    the report does not depend on it."""
     if not isinstance(frame, pd.DataFrame):
         raise InputError("data must be a pandas DataFrame.")
     require_columns(frame, [target], what="target column")
@@ -232,6 +245,11 @@ def iv_report(
         raise InputError("there are no characteristics besides the target column.")
     label = binary_target(frame[target], name=target, bad_value=bad_value)
     w = check_weights(frame[weights], len(frame), name=weights) if weights else None
-    binned = prebin_frame(frame, label, columns=columns, n_bins=int(n_bins),
-                          special_values=special_values, weights=w)
-    return IVReport(binned, level=level)
+    integer = isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool)
+    if n_jobs is not None and (not integer or n_jobs == 0):
+        raise InputError(f"n_jobs={n_jobs!r} must be None or a non-zero integer (-1: every core).")
+    with engine_threads(n_jobs):
+        binned = prebin_frame(frame, label, columns=columns, n_bins=int(n_bins),
+                              special_values=special_values, weights=w,
+                              cat_min_expected=cat_min_expected)
+        return IVReport(binned, level=level)

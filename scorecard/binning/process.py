@@ -38,7 +38,12 @@ from scorecard.binning._columns import (
 )
 from scorecard.binning._counting import categorical_counts, numeric_prebin_counts
 from scorecard.binning._fit import categorical_table, numeric_table
-from scorecard.binning._params import BINNER_CONSTRAINTS, check_binner_params, jsonable
+from scorecard.binning._params import (
+    BINNER_CONSTRAINTS,
+    check_binner_params,
+    jsonable,
+    upgrade_params,
+)
 from scorecard.binning._selection import (
     SELECTION_CRITERIA,
     check_selection,
@@ -65,7 +70,7 @@ JSON_VERSION = 1
 # OptimalBinner parameters that BinningProcess also takes as its own defaults.
 _SHARED_PARAMS = (
     "prebinning", "max_n_prebins", "n_rounds", "monotonic_trend", "min_bin_size", "min_goods",
-    "min_bads", "max_n_bins", "max_pvalue", "cat_min_share", "unseen", "level",
+    "min_bads", "max_n_bins", "max_pvalue", "cat_min_expected", "unseen", "level",
 )
 _BINNER_PARAMS = frozenset(OptimalBinner().get_params()) - {"name"}
 
@@ -86,7 +91,7 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         with fewer than two non-empty bins (constant, or all missing) is never selected. The
         p-values and intervals are optimistic after supervised binning (module docstring).
     prebinning, max_n_prebins, n_rounds, monotonic_trend, min_bin_size, min_goods, min_bads,
-    max_n_bins, max_pvalue, cat_min_share, unseen, level : defaults for every column's
+    max_n_bins, max_pvalue, cat_min_expected, unseen, level : defaults for every column's
         OptimalBinner (see there, also for why max_n_prebins is 200).
     n_jobs : threads for all parallel work of fit and transform: the engine's kernels
         (quantiles, counting, the transform's map), the per-column exact merges and the stump
@@ -118,7 +123,7 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         min_bads: float = 1,
         max_n_bins: int | None = None,
         max_pvalue: float | None = None,
-        cat_min_share: float = 0.01,
+        cat_min_expected: float = 5.0,
         unseen: str = "missing",
         level: float = 0.95,
         n_jobs: int | None = None,
@@ -137,7 +142,7 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         self.min_bads = min_bads
         self.max_n_bins = max_n_bins
         self.max_pvalue = max_pvalue
-        self.cat_min_share = cat_min_share
+        self.cat_min_expected = cat_min_expected
         self.unseen = unseen
         self.level = level
         self.n_jobs = n_jobs
@@ -461,7 +466,7 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         ):
             raise SpecError(f"not a {JSON_FORMAT!r} version {JSON_VERSION} document.")
         try:
-            process = cls(**data["params"])
+            process = cls(**upgrade_params(data["params"]))
             names = [str(n) for n in data["input_names"]]
             binners = {str(c): OptimalBinner.from_dict(d) for c, d in data["binners"].items()}
             columns = [str(c) for c in data["columns"]]

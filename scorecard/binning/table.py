@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard import stats
+from scorecard.engine.edges import LARGEST
 from scorecard.exceptions import SpecError
 from scorecard.options import UNSEEN_POLICIES
 from scorecard.stats import JeffreysResult
@@ -54,8 +55,10 @@ def _from_json_float(value: object) -> float:
 
 def numeric_bin_labels(edges: np.ndarray, special_values: Sequence[float]) -> list[str]:
     """Human-readable labels for the engine's numeric bin layout."""
-    bounds = ["-inf", *(f"{e:.6g}" for e in edges), "inf"]
+    bounds = ["-inf", *("inf" if e >= LARGEST else f"{e:.6g}" for e in edges), "inf"]
     labels = [f"[{lo}, {hi})" for lo, hi in zip(bounds[:-1], bounds[1:])]
+    if len(edges) and edges[-1] >= LARGEST:  # the bin of +inf values (engine.edges.LARGEST)
+        labels[-1] = "[inf, inf]"
     labels.append("Missing")
     labels.extend(f"Special {v:g}" for v in special_values)
     return labels

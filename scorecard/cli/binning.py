@@ -45,13 +45,14 @@ def iv(
     paper: Annotated[bool, typer.Option(
         "--paper", help="Also show the framework paper's published SE and Z-test p-value "
         "(anti-conservative; for comparison only).")] = False,
+    jobs: Jobs = JOBS_DEFAULT,
 ) -> None:
     """Information value of every characteristic, with SE, interval and p-value, sorted by IV.
 
     Numeric columns are cut into quantile pre-bins (plus missing and special bins), other
-    columns into one bin per category with at least 1% of the rows (rarer ones pooled into
-    "Other"; identifier-like and mostly-numeric text columns get a note); the bins ignore the
-    target, as the tests assume.
+    columns into one bin per category with at least 5 expected goods and 5 expected bads
+    (rarer ones pooled into "Other"; identifier-like and mostly-numeric text columns get a
+    note); the bins ignore the target, as the tests assume.
 
     "IV plug-in" is the raw estimate, biased upward by about (bins - 1) / n_eff; "IV corrected"
     is the bias-corrected estimate and lies inside the interval (noncentral chi-square
@@ -70,7 +71,8 @@ def iv(
     frame = read_table(data)
     check_specials(frame, parse_specials(special))
     report = iv_report(frame, target, bad_value=bad_value, n_bins=n_bins,
-                       special_values=parse_specials(special), level=level)
+                       special_values=parse_specials(special), level=level,
+                       n_jobs=check_jobs(jobs))
     summary = report.summary
     if paper:
         summary = summary.merge(report.paper_columns(), on="name", how="left")

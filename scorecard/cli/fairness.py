@@ -11,11 +11,14 @@ from typing import Annotated, Optional
 import typer
 
 from scorecard.cli.common import (
+    JOBS_DEFAULT,
     BadValue,
     DataFile,
     Excludes,
+    Jobs,
     Specials,
     Target,
+    check_jobs,
     friendly_errors,
     parse_specials,
 )
@@ -121,6 +124,7 @@ def fairness(
         metavar="SECONDS", show_default="no limit", help="Seconds per MIP.")] = None,
     score_level: Annotated[bool, typer.Option(help="Also trace the score-level front "
                                               "(penalised, sign-constrained LR).")] = True,
+    jobs: Jobs = JOBS_DEFAULT,
 ) -> None:
     """Fairness of every characteristic (IV between protected groups, with SE and the test
     "below budget", a double bootstrap at the budget; its validity region is in
@@ -145,6 +149,7 @@ def fairness(
         min_characteristics=min_characteristics, max_characteristics=max_characteristics,
         must_include=must_include, must_exclude=must_exclude, solver=solver,
         time_limit=time_limit, penalties=DEFAULT_PENALTIES if score_level else None,
+        n_jobs=check_jobs(jobs),
     )
     if report:
         _print_report(front)

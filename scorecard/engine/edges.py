@@ -19,6 +19,7 @@ from numba import njit, prange
 from scorecard.engine._inputs import as_float_array, check_edges, check_specials, per_feature
 
 __all__ = [
+    "LARGEST",
     "edge_neighbours",
     "separate",
     "separate_by_extent",
@@ -115,13 +116,24 @@ def separating_cut(low: float, high: float) -> float:
     return mid
 
 
+LARGEST = float(np.finfo(np.float64).max)
+"""The cut that replaces a +inf edge: only +inf (and this float itself) lies at or above it."""
+
+
+def _cut(edge: float, below: float, above: float) -> float:
+    if math.isfinite(below) and math.isfinite(above) and below < above:
+        return separating_cut(below, above)
+    if edge == math.inf and not below >= LARGEST:  # +inf values get their own bin, JSON-safe
+        return LARGEST
+    return edge
+
+
 def separate(edges: object, below: np.ndarray, above: np.ndarray) -> np.ndarray:
     """Each edge moved to `separating_cut` between its neighbouring valid values below and
-    above; an edge without a finite neighbour on each side stays as it is."""
+    above; an edge without a finite neighbour on each side stays as it is, except +inf, which
+    becomes `LARGEST` (the same rows on each side, and a number JSON can hold)."""
     e = np.asarray(edges, dtype=np.float64)
-    cuts = [separating_cut(float(b), float(a))
-            if math.isfinite(b) and math.isfinite(a) and b < a else float(v)
-            for v, b, a in zip(e, below, above)]
+    cuts = [_cut(float(v), float(b), float(a)) for v, b, a in zip(e, below, above)]
     return np.asarray(cuts, dtype=np.float64)
 
 

@@ -194,8 +194,11 @@ def is_front_file(path: str | os.PathLike) -> bool:
 
 
 def load_point_spec(path: str | os.PathLike, k: int) -> dict:
-    """The scorecard spec of point ``k`` of a saved front, ready to score or export."""
-    return load_front(path).spec(k)
+    """The scorecard spec of point ``k`` of a saved front, ready to score or export; checked as
+    `scorecard.model.spec.load_spec` checks a spec file (integrity hash, structure, plausibility,
+    and the HMAC signature when ``$SCORECARD_SPEC_KEY`` is set)."""
+    return spec_module.verify_spec(load_front(path).point(k)["spec"],
+                                   source=f"point {k} of front file {str(path)!r}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,6 +315,7 @@ def fairness_front(
     solver: object = None,
     time_limit: float | None = None,
     penalties: Sequence[float] | None = DEFAULT_PENALTIES,
+    n_jobs: int | None = None,
 ) -> ParetoFront:
     """Trace the performance-fairness front of ``frame`` (one row per application).
 
@@ -320,7 +324,9 @@ def fairness_front(
     others are evaluated at every point. ``confidence`` sets z = Phi^-1(confidence) in the
     budget (None: z = 0, the nominal front). ``eps_grid``: number of budgets spanning the
     smallest feasible to the unconstrained optimum's cost, or explicit budgets. ``penalties``:
-    the score-level method's penalty weights (None: skip it).
+    the score-level method's penalty weights (None: skip it). ``n_jobs``: threads of the
+    candidates' binning (BinningProcess's convention: None = 1, -1 every core); the front does
+    not depend on it, and it enters no spec.
     """
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"frame must be a DataFrame, got {type(frame).__name__}.")
@@ -345,6 +351,8 @@ def fairness_front(
     attrs_train = [a.subset(train) for a in attributes]
     attrs_test = [a.subset(test) for a in attributes]
     binning_params = {"special_values": dict(special_values)} if special_values else {}
+    if n_jobs is not None:
+        binning_params["n_jobs"] = n_jobs
 
     candidates = build_candidates(X_train, y_train, attrs_train, granularities=granularities,
                                   binning_params=binning_params, level=level)

@@ -68,6 +68,7 @@ __all__ = [
     "seal",
     "signing_key",
     "validate_spec",
+    "verify_spec",
 ]
 
 UNSEEN_POLICIES = SPEC_UNSEEN_POLICIES
@@ -227,6 +228,15 @@ def loads_spec(text: str | bytes, *, source: str = "spec") -> dict:
         raise SpecError(f"{source} holds a value JSON cannot read here: {exc}") from None
     if not isinstance(obj, dict):
         raise SpecError(f"{source} must hold a JSON object, got a {type(obj).__name__}.")
+    return verify_spec(obj, source=source)
+
+
+def verify_spec(obj: object, *, source: str = "spec") -> dict:
+    """The checks of `loads_spec` on a spec already parsed (e.g. one point of a fairness front
+    file): version, integrity hash, structure, signature (when ``$SCORECARD_SPEC_KEY`` is set)
+    and plausibility; return the dict."""
+    if not isinstance(obj, dict):
+        raise SpecError(f"{source} must be a JSON object, got a {type(obj).__name__}.")
     if "schema_version" not in obj:
         raise SpecError(f"{source} has no schema_version; is this a scorecard spec?")
     version = obj["schema_version"]

@@ -224,7 +224,8 @@ def test_categorical_rare_pooling_specials_and_unseen():
     x[60:160] = "N/A"
     x[160:200] = None
     y = (rng.random(4000) < np.where(x == "a", 0.1, 0.3)).astype(int)
-    binner = OptimalBinner(special_values=["N/A"], unseen="other", cat_min_share=0.005).fit(x, y)
+    binner = OptimalBinner(special_values=["N/A"], unseen="other").fit(x, y)
+    assert binner.table_.constraints["cat_min_expected"] == 5
     table = binner.table_
     other_bin = binner.category_bins_["rare0"]
     assert {binner.category_bins_[f"rare{i}"] for i in range(60)} == {other_bin}

@@ -246,3 +246,49 @@ def test_synthetic_front_trades_auc_for_air():
     level = [p for p in front.points if p["method"] == "score-level"]
     assert level[1]["fair_iv"]["value"] < level[0]["fair_iv"]["value"]
     assert level[1]["air"] > level[0]["air"]
+
+
+def test_point_specs_are_signature_checked_like_spec_files(front, tmp_path, monkeypatch):
+    """With $SCORECARD_SPEC_KEY set, `--point K` refuses an unsigned point, accepts one signed
+    with the key, and refuses one changed after signing even with its sha256 recomputed."""
+    from scorecard.model.spec import compute_integrity, seal
+
+    k = front.points[0]["index"]
+    front.save(tmp_path / "unsigned.json")  # built without a key
+    monkeypatch.setenv("SCORECARD_SPEC_KEY", "a-long-random-secret-0123456789")
+    args = ("--point", k, "--format", "csv", "--out", tmp_path / "points.csv")
+    refused = run("export", tmp_path / "unsigned.json", *args)
+    assert refused.exit_code == 2 and "is not signed" in refused.output
+    assert f"point {k} of front file" in refused.output
+
+    document = json.loads((tmp_path / "unsigned.json").read_text())
+    for point in document["points"]:
+        point["spec"] = seal(point["spec"])  # signs, the key being set
+    (tmp_path / "signed.json").write_text(json.dumps(document))
+    assert run("export", tmp_path / "signed.json", *args).exit_code == 0
+
+    spec = document["points"][0]["spec"]
+    spec["characteristics"][0]["bins"][0]["points"] += 40
+    spec["integrity"]["sha256"] = compute_integrity(spec)  # the plain hash anyone can redo
+    (tmp_path / "tampered.json").write_text(json.dumps(document))
+    tampered = run("export", tmp_path / "tampered.json", *args)
+    assert tampered.exit_code == 2 and "failed its signature check" in tampered.output
+    monkeypatch.delenv("SCORECARD_SPEC_KEY")
+    assert run("export", tmp_path / "tampered.json", *args).exit_code == 0  # no key: hash only
+
+
+def test_cli_fairness_jobs_changes_nothing_but_the_threads(tmp_path):
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"front{jobs}.json"
+        result = run("fairness", GERMAN, "--target", "credit_risk", "--protected",
+                     "foreign_worker", "--eps-grid", "3", "--no-score-level", "--granularities",
+                     "2,optimal", "--out", out, "--report", "-j", jobs)
+        assert result.exit_code == 0, result.output
+        document = json.loads(out.read_text())
+        for point in document["points"]:
+            point["spec"] = {k: v for k, v in point["spec"].items()
+                             if k not in ("created_at", "integrity")}
+            assert "n_jobs" not in point["spec"]["model"]["binning"]["params"]
+        outputs.append((result.output.replace(str(out), "FRONT"), document))
+    assert outputs[0] == outputs[1]
