@@ -69,4 +69,7 @@ def per_partition(task: Callable[..., Any], frame: Any, columns: Sequence[str], 
         yield pd.DataFrame({"index": [index], "payload": [pickle.dumps(result)]})
 
     rows = selected.mapInPandas(run, "index long, payload binary").collect()
-    return [pickle.loads(bytes(r["payload"])) for r in sorted(rows, key=lambda r: r["index"])]
+    found = {int(r["index"]): pickle.loads(bytes(r["payload"])) for r in rows}
+    # a partition that sent nothing had no rows: its result is that of an empty frame
+    return [found[i] if i in found else task(meta, partition_index=i, **kwargs)
+            for i in range(max(found, default=-1) + 1)]

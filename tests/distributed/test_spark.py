@@ -35,6 +35,7 @@ def spark():
                .config("spark.driver.host", "127.0.0.1")
                .config("spark.driver.bindAddress", "127.0.0.1")
                .config("spark.sql.shuffle.partitions", "4")
+               .config("spark.sql.files.openCostInBytes", str(128 << 20))  # a partition per file
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
@@ -60,6 +61,7 @@ def book(spark, tmp_path_factory):
 
 def test_fit_transform_equal_in_memory_exactly(book):
     frame, sdf = book
+    assert sdf.rdd.getNumPartitions() == 3  # one per file
     X, y = frame.drop(columns=["bad", "id", "w"]), frame["bad"]
     with pytest.warns(UserWarning, match="infinite"):
         memory = BinningProcess(**PARAMS).fit(X, y)
@@ -110,6 +112,20 @@ def test_drift_reports_on_spark_equal_in_memory(spark):
         assert by_period[period].to_dict() == expected[period].to_dict()
     with pytest.raises(InputError, match="lacks model characteristic"):
         drift_report(spec, first, current.drop("utilisation"))
+
+
+def test_partitions_left_empty_by_a_filter_count_as_no_rows(book):
+    frame, sdf = book
+    # rows of the second file only: the other two partitions send nothing
+    rows = frame[(frame["id"] >= 3_000) & (frame["id"] < 4_000)]
+    assert set(rows["bad"]) == {1, 2}
+    columns = ["a", "b", "c", "d", "i"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        memory = BinningProcess(columns=columns, **PARAMS).fit(rows[columns], rows["bad"])
+        spark = BinningProcess(columns=columns, **PARAMS).fit(
+            sdf.filter("id >= 3000 AND id < 4000"), "bad")
+    assert tables_json(spark) == tables_json(memory)
 
 
 def test_bad_spark_inputs_name_the_problem(book):
