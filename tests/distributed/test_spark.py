@@ -18,6 +18,7 @@ pytest.importorskip("pyspark", reason="install the spark extra (dev has it)")
 
 pytestmark = [
     pytest.mark.spark,
+    pytest.mark.e2e,  # starts a JVM and Python workers
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),  # pyspark on pandas 3
 ]
