@@ -8,6 +8,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # pages import `auth`, `state`, `charts`
 
 import auth  # noqa: E402
+import timing  # noqa: E402
 
 st.set_page_config(page_title="Scorecard", layout="wide")
 if not auth.login_gate():
@@ -30,4 +31,6 @@ pages = {
 }
 if auth.can_edit():  # viewers do not see the Build page (and its actions check the role anyway)
     pages["Build"] = [st.Page("views/build.py", title="Build a scorecard")]
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+with timing.timed(navigation.title):
+    navigation.run()

@@ -21,16 +21,14 @@ from scorecard.binning.prebinning import iv_report
 from scorecard.datasets import DATASETS
 from scorecard.exceptions import ScorecardError, StorageError
 from scorecard.export import export_bytes
-from scorecard.fairness.front import fairness_front
-from scorecard.fairness.groups import GERMAN_CREDIT_SEX
-from scorecard.fairness.penalized import DEFAULT_PENALTIES
 from scorecard.model.scorecard import Scorecard
 from scorecard.options import ENCODINGS, TREND_OPTIONS, trend_from_option
+from scorecard.scheduling import demo
 from scorecard.storage import MonitorStore, ResultStore, default_url
 from scorecard.validation import binary_target
 
 TRENDS = list(TREND_OPTIONS)
-HOLDOUT_SHARE, SPLIT_SEED = 0.3, 0
+HOLDOUT_SHARE, SPLIT_SEED = demo.HOLDOUT_SHARE, demo.SPLIT_SEED
 
 
 @dataclass(frozen=True)
@@ -132,23 +130,20 @@ def scorecard_for(name: str, encoding: str) -> Fitted:
     return _fit(fit)
 
 
-FAIRNESS_GROUPS = {"german_credit": {"personal_status_and_sex": GERMAN_CREDIT_SEX}}
-"""Protected values mapped to groups per dataset (German credit: sex from personal status)."""
-
-
-@st.cache_resource(show_spinner="Tracing the fairness front (MIP sweep, a scorecard per point) ...")
+@st.cache_resource(show_spinner="Loading the fairness front (traced when not stored: a MIP "
+                                "sweep, a scorecard per point) ...")
 def front_for(name: str, protected: tuple[str, ...], eps_grid: int, confidence: float,
               score_level: bool) -> Fitted:
-    """The performance-fairness front on a stratified 70/30 split (the Scorecard page's)."""
-    info = DATASETS[name]
-    frame = load_dataset(name)
-    exclude = [c for c in info.exclude if c != info.target and c not in info.protected]
-    return _fit(lambda: fairness_front(
-        frame, info.target, list(protected), bad_value=info.bad_value,
-        groups=FAIRNESS_GROUPS.get(name), exclude=exclude,
-        special_values=dict(info.special_values) or None, holdout=HOLDOUT_SHARE,
-        seed=SPLIT_SEED, eps_grid=eps_grid, confidence=None if confidence == 0.5 else confidence,
-        penalties=DEFAULT_PENALTIES if score_level else None))
+    """The performance-fairness front on a stratified 70/30 split (the Scorecard page's): the
+    one stored with the demo for these exact settings, else traced now."""
+    try:
+        stored = demo.stored_sample_front(store(), name, protected, eps_grid, confidence,
+                                          score_level)
+    except ScorecardError:  # an unreadable store or stored front: trace it
+        stored = None
+    if stored is not None:
+        return Fitted(stored)
+    return _fit(lambda: demo.sample_front(name, protected, eps_grid, confidence, score_level))
 
 
 # -- the store ------------------------------------------------------------------------------------
@@ -316,7 +311,7 @@ def invalidate_store() -> None:
 
 # -- exports --------------------------------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner="Writing the exports ...", max_entries=256)
 def card_export(sha256: str, fmt: str, dialect: str, _spec: dict) -> bytes | str:
     """One export of the card with hash `sha256`, made once per (card, format, dialect); the
     error message (a str) when that export cannot represent the card."""

@@ -237,7 +237,11 @@ def test_deployment_commands_come_up_healthy_and_share_the_store(postgres_url, m
         for process in processes.values():
             process.terminate()
         for process in processes.values():
-            process.wait(timeout=60)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # a job still running at SIGTERM: never leak it
+                process.kill()
+                process.wait()
         for handle in logs.values():
             handle.close()
     assert processes["scheduler"].returncode == 0, log("scheduler")

@@ -24,17 +24,26 @@ st.caption(
     "so intervals and p-values are optimistic: judge characteristics on hold-out data. To edit "
     "bins and build a card from them, use the **Build** page."
 )
-columns = [c for c in ["name", "dtype", "n_bins", "trend", "iv", "iv_se", "iv_corrected",
-                       "iv_ci_low", "iv_ci_high", "p_value", "p_method", "reliable", "selected"]
-           if c in summary.columns]
-display.show_table(summary, columns, estimates=[("iv", "iv_se")], key="binning_summary")
-st.altair_chart(charts.iv_interval_chart(summary, process.level), width="stretch")
-
-st.header("Bins of one characteristic")
-name = st.selectbox("Characteristic", summary["name"].tolist(), key="binned_characteristic")
-table = process.binning_tables_[name].to_frame()
-shown = table[table["total"] > 0]
-st.altair_chart(charts.woe_chart(shown), width="stretch")
-display.show_table(table, ["label", "kind", "goods", "bads", "share", "event_rate", "woe",
-                           "woe_se", "iv_contrib"], estimates=[("woe", "woe_se")],
-                   key="binning_bins")
+summary_tab, chart_tab, bins_tab = st.tabs(
+    ["Summary", "Intervals (chart)", "Bins of one characteristic"], key="binning_tab",
+    on_change="rerun")  # only the open tab is drawn
+if summary_tab.open:
+    with summary_tab:
+        columns = [c for c in ["name", "dtype", "n_bins", "trend", "iv", "iv_se", "iv_corrected",
+                               "iv_ci_low", "iv_ci_high", "p_value", "p_method", "reliable",
+                               "selected"] if c in summary.columns]
+        display.show_table(summary, columns, estimates=[("iv", "iv_se")],
+                           key="binning_summary")
+if chart_tab.open:
+    with chart_tab:
+        st.altair_chart(charts.iv_interval_chart(summary, process.level), width="stretch")
+if bins_tab.open:
+    with bins_tab:
+        name = st.selectbox("Characteristic", summary["name"].tolist(),
+                            key="binned_characteristic")
+        table = process.binning_tables_[name].to_frame()
+        shown = table[table["total"] > 0]
+        st.altair_chart(charts.woe_chart(shown), width="stretch")
+        display.show_table(table, ["label", "kind", "goods", "bads", "share", "event_rate",
+                                   "woe", "woe_se", "iv_contrib"], estimates=[("woe", "woe_se")],
+                           key="binning_bins")

@@ -26,23 +26,33 @@ st.caption(
     "adjusted p-value. 'Reliable' is False where too few counts leave the tests' level unproven "
     "(docs/STATISTICS.md, section 7). Dashed lines: IV 0.02 / 0.1 / 0.3 (weak / medium / strong)."
 )
-display.show_table(summary, ["name", "kind", "n_bins", "iv", "iv_se", "iv_corrected",
-                             "iv_ci_low", "iv_ci_high", "p_value", "p_method", "q_value",
-                             "reliable"], estimates=[("iv", "iv_se")], key="iv_summary")
-unreliable = summary.loc[~summary["reliable"].astype(bool) & (summary["note"] == ""), "name"]
-if len(unreliable):
-    st.warning("Unreliable: too few counts for the tests to hold their level: "
-               + ", ".join(unreliable.astype(str)))
-st.altair_chart(charts.iv_interval_chart(summary, report.level), width="stretch")
-actions.offer("Save this report to the store", "save_iv", actions.save_iv_report, dataset, n_bins,
-              done="Saved as report #{} (see **Saved results**).", failed="Results not saved")
-
-st.header("Weight of Evidence per bin")
-st.caption("Bars: WoE (blue: leans good, vermillion: leans bad); whiskers: 95% Wald intervals "
-           "(WoE ± 1.96 SE, delta method).")
-order = summary.dropna(subset=["iv"])["name"].tolist()
-name = st.selectbox("Characteristic", order, key="characteristic")
-woe = report.woe(name)
-st.altair_chart(charts.woe_chart(woe), width="stretch")
-display.show_table(woe, ["label", "goods", "bads", "share", "event_rate", "woe", "woe_se",
-                         "iv_contrib"], estimates=[("woe", "woe_se")], key="iv_bins")
+summary_tab, chart_tab, woe_tab = st.tabs(
+    ["Summary", "Intervals (chart)", "Weight of Evidence per bin"], key="iv_tab",
+    on_change="rerun")  # only the open tab is drawn
+if summary_tab.open:
+    with summary_tab:
+        display.show_table(summary, ["name", "kind", "n_bins", "iv", "iv_se", "iv_corrected",
+                                     "iv_ci_low", "iv_ci_high", "p_value", "p_method", "q_value",
+                                     "reliable"], estimates=[("iv", "iv_se")], key="iv_summary")
+        unreliable = summary.loc[~summary["reliable"].astype(bool) & (summary["note"] == ""),
+                                 "name"]
+        if len(unreliable):
+            st.warning("Unreliable: too few counts for the tests to hold their level: "
+                       + ", ".join(unreliable.astype(str)))
+        actions.offer("Save this report to the store", "save_iv", actions.save_iv_report,
+                      dataset, n_bins, done="Saved as report #{} (see **Saved results**).",
+                      failed="Results not saved")
+if chart_tab.open:
+    with chart_tab:
+        st.altair_chart(charts.iv_interval_chart(summary, report.level), width="stretch")
+if woe_tab.open:
+    with woe_tab:
+        st.caption("Bars: WoE (blue: leans good, vermillion: leans bad); whiskers: 95% Wald "
+                   "intervals (WoE ± 1.96 SE, delta method).")
+        order = summary.dropna(subset=["iv"])["name"].tolist()
+        name = st.selectbox("Characteristic", order, key="characteristic")
+        woe = report.woe(name)
+        st.altair_chart(charts.woe_chart(woe), width="stretch")
+        display.show_table(woe, ["label", "goods", "bads", "share", "event_rate", "woe",
+                                 "woe_se", "iv_contrib"], estimates=[("woe", "woe_se")],
+                           key="iv_bins")

@@ -1,10 +1,12 @@
-"""Results saved in the store from the Binning pages (IV reports), newest first."""
+"""Results saved in the store (IV reports from the Binning pages, the demo's fairness front),
+newest first."""
 
 import pandas as pd
 import streamlit as st
 
 import display
 import state
+from scorecard.scheduling.demo import FRONT_KIND, front_of
 
 st.title("Saved results")
 rows = state.read(state.stored_results)
@@ -28,5 +30,10 @@ if stored.kind == "iv":
         for c in stored.payload["characteristics"]
     ]).sort_values("iv", ascending=False)
     display.show_table(summary, estimates=[("iv", "iv_se")], key="history_iv")
+elif stored.kind == FRONT_KIND:
+    st.caption(f"Fairness front of {stored.subject} with {stored.params}; open the **Fairness "
+               "front** page with these settings to explore its points.")
+    display.show_table(front_of(stored.payload).table(), estimates=[("fair_iv", "fair_iv_se")],
+                       key="history_front")
 else:
     st.json(stored.payload, expanded=False)

@@ -43,35 +43,42 @@ characteristic = st.selectbox("Characteristic", options, key="monitor_characteri
 series = psi[psi["name"] == characteristic]
 st.altair_chart(charts.psi_chart(series, thresholds, f"PSI of {characteristic}"), width="stretch")
 
-st.header(f"Latest period ({latest_period}): tests")
-st.caption("p-value: chi-square test of no drift; p (PSI ≤ 0.10) / p (PSI ≤ 0.25): tests that "
-           "drift is no more than material (noncentral chi-square); q-value: Benjamini-Hochberg "
-           "across characteristics.")
-display.show_table(psi[psi["period"] == latest_period].drop(columns="period"),
-                   estimates=[("psi", "psi_se")], key="monitor_latest")
-
-st.header("Bins of one period")
-periods = [p for p, _ in history][::-1]
-period = st.selectbox("Period", periods, key="monitor_period")
-report = DriftReport.from_dict(dict(history)[period])
-if report.n_current == 0:
-    st.info(f"Period {period} has no rows.")
-else:
-    bins = pd.DataFrame(report.characteristic(characteristic)["bins"])
-    st.altair_chart(charts.share_chart(bins), width="stretch")
-    display.show_table(bins, key="monitor_bins")
-
-st.header("Alerts")
-if alerts:
-    display.show_table(pd.DataFrame([{"period": a.period, "message": a.message,
-                                      "notified": str(a.notified or ""),
-                                      "created_at": a.created_at} for a in alerts]),
-                       key="monitor_alerts")
-else:
-    st.write("No alerts.")
-st.header("Recent runs")
-display.show_table(pd.DataFrame([{"id": r.id, "trigger": r.trigger, "status": r.status,
-                                  "started_at": r.started_at, "finished_at": r.finished_at,
-                                  "periods": ", ".join(r.periods), "error": r.error}
-                                 for r in state.read(state.runs, name, 20)]),
-                   key="monitor_runs")
+tests, bins_tab, alerts_tab, runs_tab = st.tabs(
+    ["Latest tests", "Bins of one period", "Alerts", "Recent runs"], key="monitor_tab",
+    on_change="rerun")  # only the open tab is computed and drawn
+if tests.open:
+    with tests:
+        st.caption(f"Every characteristic and the score in {latest_period}. p-value: chi-square test of no drift; p (PSI ≤ 0.10) / p (PSI ≤ 0.25): tests "
+                   "that drift is no more than material (noncentral chi-square); q-value: "
+                   "Benjamini-Hochberg across characteristics.")
+        display.show_table(psi[psi["period"] == latest_period].drop(columns="period"),
+                           estimates=[("psi", "psi_se")], key="monitor_latest")
+if bins_tab.open:
+    with bins_tab:
+        periods = [p for p, _ in history][::-1]
+        period = st.selectbox("Period", periods, key="monitor_period")
+        report = DriftReport.from_dict(dict(history)[period])
+        if report.n_current == 0:
+            st.info(f"Period {period} has no rows.")
+        else:
+            bins = pd.DataFrame(report.characteristic(characteristic)["bins"])
+            st.caption(f"{characteristic}: share of rows per bin, reference against {period}.")
+            st.altair_chart(charts.share_chart(bins), width="stretch")
+            display.show_table(bins, key="monitor_bins")
+if alerts_tab.open:
+    with alerts_tab:
+        if alerts:
+            display.show_table(pd.DataFrame([{"period": a.period, "message": a.message,
+                                              "notified": str(a.notified or ""),
+                                              "created_at": a.created_at} for a in alerts]),
+                               key="monitor_alerts")
+        else:
+            st.write("No alerts.")
+if runs_tab.open:
+    with runs_tab:
+        display.show_table(pd.DataFrame([{"id": r.id, "trigger": r.trigger, "status": r.status,
+                                          "started_at": r.started_at,
+                                          "finished_at": r.finished_at,
+                                          "periods": ", ".join(r.periods), "error": r.error}
+                                         for r in state.read(state.runs, name, 20)]),
+                           key="monitor_runs")

@@ -42,27 +42,33 @@ performance = pd.DataFrame([
     {"metric": "Hosmer-Lemeshow chi2", "value": hl["statistic"], "se": None, "ci_low": None,
      "ci_high": None},
 ])
-display.show_table(performance, estimates=[("value", "se")], key="performance")
-
-left, right = st.columns(2)
-left.altair_chart(charts.roc_chart(roc_curve(fitted.y_test, fitted.test_scores),
-                                   f"AUC {display.estimate(auc['value'], auc['se'])}"),
-                  width="stretch")
-right.altair_chart(charts.ks_chart(ks_curve(fitted.y_test, fitted.test_scores),
-                                   f"KS = {ks['statistic']:.3f} at {ks['threshold']:g}"),
-                   width="stretch")
-
-st.header("Points")
-display.show_table(model.points_table_, key="points")
-actions.offer("Save this card to the store", "save_card", actions.save_scorecard, dataset, encoding,
-              done="Saved as model #{} (see **Stored scorecards**).", failed="Scorecard not saved")
-
-st.header("Bins of one characteristic")
-name = st.selectbox("Characteristic", list(model.characteristics_), key="card_characteristic")
-table = model.binning_process_.binning_tables_[name].to_frame()
-st.altair_chart(charts.woe_chart(table[table["total"] > 0]), width="stretch")
-
-st.header("Export")
-dialect = st.selectbox("SQL dialect", DIALECTS, key="dialect")
-stem = f"{dataset}_{encoding}"
-display.export_buttons(spec, stem, dialect, key="download")
+performance_tab, points_tab, bins_tab, export_tab = st.tabs(
+    ["Performance", "Points", "Bins of one characteristic", "Export"], key="card_tab",
+    on_change="rerun")  # only the open tab is computed and drawn
+if performance_tab.open:
+    with performance_tab:
+        display.show_table(performance, estimates=[("value", "se")], key="performance")
+        left, right = st.columns(2)
+        left.altair_chart(charts.roc_chart(roc_curve(fitted.y_test, fitted.test_scores),
+                                           f"AUC {display.estimate(auc['value'], auc['se'])}"),
+                          width="stretch")
+        right.altair_chart(charts.ks_chart(ks_curve(fitted.y_test, fitted.test_scores),
+                                           f"KS = {ks['statistic']:.3f} at {ks['threshold']:g}"),
+                           width="stretch")
+if points_tab.open:
+    with points_tab:
+        display.show_table(model.points_table_, key="points")
+        actions.offer("Save this card to the store", "save_card", actions.save_scorecard, dataset,
+                      encoding, done="Saved as model #{} (see **Stored scorecards**).",
+                      failed="Scorecard not saved")
+if bins_tab.open:
+    with bins_tab:
+        name = st.selectbox("Characteristic", list(model.characteristics_),
+                            key="card_characteristic")
+        table = model.binning_process_.binning_tables_[name].to_frame()
+        st.altair_chart(charts.woe_chart(table[table["total"] > 0]), width="stretch")
+if export_tab.open:
+    with export_tab:
+        dialect = st.selectbox("SQL dialect", DIALECTS, key="dialect")
+        stem = f"{dataset}_{encoding}"
+        display.export_buttons(spec, stem, dialect, key="download")

@@ -44,26 +44,32 @@ if metrics:
     st.caption("Measured on the training rows (optimistic): the Build page and `scorecard "
                "evaluate` give hold-out figures.")
 
-st.header("Points")
 points = points_table(spec)
-display.show_table(points, ["characteristic", "bin", "kind", "points", "woe", "goods", "bads"],
-                   key="stored_points")
-
-st.header("Bins of one characteristic")
-characteristic = st.selectbox("Characteristic", list(dict.fromkeys(points["characteristic"])),
-                              key="stored_characteristic")
-rows = points[(points["characteristic"] == characteristic) & (points["kind"] != "unseen")
-              & ((points["goods"] + points["bads"]) > 0)]
-table = woe_table(rows["goods"].to_numpy(), rows["bads"].to_numpy())
-bins = pd.DataFrame({"label": rows["bin"].to_numpy(), "goods": rows["goods"].to_numpy(),
-                     "bads": rows["bads"].to_numpy(), "woe": rows["woe"].to_numpy(),
-                     "woe_se": table["woe_se"].to_numpy(), "points": rows["points"].to_numpy()})
-st.altair_chart(charts.woe_chart(bins), width="stretch")
-st.caption("Bars: the WoE stored in the card; whiskers: 95% intervals (WoE ± 1.96 SE, delta "
-           "method, from the bin's training counts).")
-
-st.header("Export")
-dialect = st.selectbox("SQL dialect", DIALECTS, key="stored_dialect")
-stem = f"{name.replace(' ', '_')}_{record.id}"
-display.export_buttons(spec, stem, dialect, key="stored_download")
-st.caption("Each export is made once per card and dialect; downloading does not rerun the page.")
+points_tab, bins_tab, export_tab = st.tabs(["Points", "Bins of one characteristic", "Export"],
+                                           key="stored_tab", on_change="rerun")  # open tab only
+if points_tab.open:
+    with points_tab:
+        display.show_table(points, ["characteristic", "bin", "kind", "points", "woe", "goods",
+                                    "bads"], key="stored_points")
+if bins_tab.open:
+    with bins_tab:
+        characteristic = st.selectbox("Characteristic",
+                                      list(dict.fromkeys(points["characteristic"])),
+                                      key="stored_characteristic")
+        rows = points[(points["characteristic"] == characteristic) & (points["kind"] != "unseen")
+                      & ((points["goods"] + points["bads"]) > 0)]
+        table = woe_table(rows["goods"].to_numpy(), rows["bads"].to_numpy())
+        bins = pd.DataFrame({"label": rows["bin"].to_numpy(), "goods": rows["goods"].to_numpy(),
+                             "bads": rows["bads"].to_numpy(), "woe": rows["woe"].to_numpy(),
+                             "woe_se": table["woe_se"].to_numpy(),
+                             "points": rows["points"].to_numpy()})
+        st.altair_chart(charts.woe_chart(bins), width="stretch")
+        st.caption("Bars: the WoE stored in the card; whiskers: 95% intervals (WoE ± 1.96 SE, "
+                   "delta method, from the bin's training counts).")
+if export_tab.open:
+    with export_tab:
+        dialect = st.selectbox("SQL dialect", DIALECTS, key="stored_dialect")
+        stem = f"{name.replace(' ', '_')}_{record.id}"
+        display.export_buttons(spec, stem, dialect, key="stored_download")
+        st.caption("Each export is made once per card and dialect; downloading does not rerun "
+                   "the page.")

@@ -42,11 +42,17 @@ def test_opens_on_german_credit_with_real_values():
     assert (shown["IV low"] <= shown["IV corrected"]).all()
     assert (shown["IV corrected"] <= shown["IV high"]).all()
     assert set(shown["Test"]) <= {"chi2", "permutation"}
-    woe = at.dataframe[1].value
-    assert at.selectbox(key="characteristic").value == "status_of_existing_checking_account"
-    assert len(woe) == 4 and woe["WoE SE"].gt(0).all()
+    assert len(at.dataframe) == 1 and not at.get("vega_lite_chart")  # first view: the summary
     at.button(key="save_iv").click().run()
     assert any("Saved as report #" in c.value for c in at.success)
+    at.session_state["iv_tab"] = "Intervals (chart)"  # a click on the tab
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 1
+    at.session_state["iv_tab"] = "Weight of Evidence per bin"
+    at.run()
+    woe = at.dataframe[0].value
+    assert at.selectbox(key="characteristic").value == "status_of_existing_checking_account"
+    assert len(woe) == 4 and woe["WoE SE"].gt(0).all()
 
 
 def test_switch_dataset_and_characteristic():
@@ -55,8 +61,10 @@ def test_switch_dataset_and_characteristic():
     assert not at.exception, at.exception
     shown = at.dataframe[0].value
     assert "Seniority" in set(shown["Characteristic"])
+    at.session_state["iv_tab"] = "Weight of Evidence per bin"
+    at.run()
     at.selectbox(key="characteristic").set_value("Income").run()
-    labels = list(at.dataframe[1].value["Bin"])
+    labels = list(at.dataframe[0].value["Bin"])
     assert "Missing" in labels
 
 
@@ -85,8 +93,10 @@ def test_binning_page_matches_the_estimator():
     expected = BinningProcess(columns=columns, max_n_bins=8).fit(frame[columns], y).summary()
     assert list(shown["Characteristic"]) == list(expected["name"])
     assert shown["IV"].to_numpy() == pytest.approx(expected["iv"].to_numpy(), rel=1e-12)
+    at.session_state["binning_tab"] = "Bins of one characteristic"  # a click on the tab
+    at.run()
     at.selectbox(key="binned_characteristic").set_value("duration_in_month").run()
-    bins = at.dataframe[1].value
+    bins = at.dataframe[0].value
     assert "Missing" in set(bins["Bin"]) and bins["WoE SE"].dropna().gt(0).all()
     rates = bins.loc[bins["Kind"] == "interval", "Bad rate"].to_numpy()
     assert np.all(np.diff(rates) > 0) or np.all(np.diff(rates) < 0)
@@ -96,8 +106,10 @@ def test_binning_page_reacts_to_constraints():
     at = open_page("views/binning.py")
     at.slider(key="max_bins").set_value(3).run()
     assert not at.exception, at.exception
+    at.session_state["binning_tab"] = "Bins of one characteristic"
+    at.run()
     at.selectbox(key="binned_characteristic").set_value("duration_in_month").run()
-    bins = at.dataframe[1].value
+    bins = at.dataframe[0].value
     assert (bins["Kind"] == "interval").sum() <= 3
 
 
@@ -125,10 +137,15 @@ def test_scorecard_page_shows_holdout_performance_and_exports():
     shown_auc = performance.loc[performance["Metric"] == "AUC", "Value"].iloc[0]
     assert shown_auc == pytest.approx(expected_auc, rel=1e-12)
     assert 0.7 < shown_auc < 0.9
-    points = at.dataframe[1].value
-    assert set(points["Characteristic"]) == set(model.characteristics_)
+    assert len(at.dataframe) == 1 and len(at.get("vega_lite_chart")) == 2  # ROC, KS
+    at.session_state["card_tab"] = "Export"  # a click on the tab
+    at.run()
     downloads = [e for e in at.get("download_button")]
     assert len(downloads) == 6
+    at.session_state["card_tab"] = "Points"
+    at.run()
+    points = at.dataframe[0].value
+    assert set(points["Characteristic"]) == set(model.characteristics_)
     at.button(key="save_card").click().run()
     assert any("Saved as model #" in s.value for s in at.success)
     at.sidebar.selectbox(key="encoding").set_value("xgb-stumps").run()
@@ -137,6 +154,8 @@ def test_scorecard_page_shows_holdout_performance_and_exports():
     assert stored.selectbox(key="stored_card").value == "german_credit woe-lr"
     points = stored.dataframe[0].value
     assert set(points["Characteristic"]) == set(model.characteristics_)
+    stored.session_state["stored_tab"] = "Export"
+    stored.run()
     assert len(stored.get("download_button")) == 6
 
 

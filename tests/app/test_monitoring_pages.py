@@ -59,19 +59,26 @@ def test_monitoring_shows_latest_tests_bins_and_alerts(demo_store, monkeypatch):
     assert list(shown["Status"]) == list(expected["status"])
     row = expected.iloc[0]
     assert shown["PSI ± SE"].iloc[0] == f"{row['psi']:.3f} ± {row['psi_se']:.3f}"
+    assert len(at.dataframe) == 1 and len(at.get("vega_lite_chart")) == 1  # first view: one tab
+    at.session_state["monitor_tab"] = "Bins of one period"  # a click on the tab
+    at.run()
     assert at.selectbox(key="monitor_period").value == period
     at.selectbox(key="monitor_characteristic").set_value("account_balance").run()
     first = store.results("demo")[0].period
     at.selectbox(key="monitor_period").set_value(first).run()
     assert not at.exception, at.exception
-    bins = at.dataframe[1].value
+    bins = at.dataframe[0].value
     stored = store.bins("demo", first)
     stored = stored[stored.characteristic == "account_balance"]
     assert bins["Current rows"].tolist() == stored["current_count"].tolist()
     assert bins["Reference rows"].tolist() == stored["reference_count"].tolist()
-    alerts = at.dataframe[2].value
+    at.session_state["monitor_tab"] = "Alerts"
+    at.run()
+    alerts = at.dataframe[0].value
     assert sorted(alerts["Period"]) == sorted(a.period for a in store.alerts("demo"))
-    runs = at.dataframe[3].value
+    at.session_state["monitor_tab"] = "Recent runs"
+    at.run()
+    runs = at.dataframe[0].value
     assert list(runs["Status"]) == ["succeeded"]
 
 

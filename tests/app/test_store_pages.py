@@ -50,7 +50,13 @@ def test_stored_scorecard_reads_the_store(demo_store, monkeypatch):
     assert points["Points"].tolist() == points_table(spec)["points"].tolist()
     auc = spec["training"]["metrics"]["auc"]
     assert at.metric[0].value == f"{auc['value']:.3f} ± {auc['se']:.3f}"
-    assert len(at.get("vega_lite_chart")) == 1 and len(at.get("download_button")) == 6
+    assert not at.get("vega_lite_chart") and not at.get("download_button")  # first view
+    at.session_state["stored_tab"] = "Bins of one characteristic"  # a click on the tab
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 1
+    at.session_state["stored_tab"] = "Export"
+    at.run()
+    assert len(at.get("download_button")) == 6
     csv = [b for b in at.get("download_button") if b.proto.label == "CSV"]
     assert csv and not at.warning
 
