@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +30,7 @@ __all__ = [
     "NO_BUREAU_RECORD",
     "WITH_MISSING",
     "data_dir",
+    "iter_applications",
     "load_credit_data",
     "load_german_credit",
     "make_applications",
@@ -38,6 +39,7 @@ __all__ = [
 
 DATA_DIR_ENV = "SCORECARD_DATA_DIR"
 MIN_ROWS, MAX_ROWS = 1_000, 10_000_000
+MAX_BLOCKED_ROWS = 1_000_000_000  # iter_applications: rows written in blocks
 
 NO_BUREAU_RECORD = -999.0
 """Special code of `delinquency_history` in synthetic data: the applicant has no bureau record."""
@@ -157,6 +159,36 @@ def make_applications(
     characteristics as float64, `protected` and `default` as int8.
     """
     n = _check_int(n_rows, "n_rows", MIN_ROWS, MAX_ROWS)
+    rng, counts, labels = _application_months(n, seed, n_months, start)
+    return _application_rows(rng, _months(counts, 0, n), labels)
+
+
+def iter_applications(
+    n_rows: int, *, seed: int = 0, n_months: int = 24, start: str = "2023-01",
+    block_rows: int = 1_000_000,
+) -> Iterator[pd.DataFrame]:
+    """`make_applications` in blocks of `block_rows` rows, for books larger than memory (up to
+    MAX_BLOCKED_ROWS rows); only one block is in memory at a time.
+
+    With n_rows <= block_rows the one block is `make_applications`' frame. Larger books draw
+    the months of all rows as it does (same seed: same month of every row, rows sorted by month)
+    and then each block's rows from its own stream seeded by (seed, block number): the same
+    model and the same rows for the same arguments, but not the rows of the in-memory frame,
+    which draws each column for all rows at once.
+    """
+    n = _check_int(n_rows, "n_rows", MIN_ROWS, MAX_BLOCKED_ROWS)
+    block = _check_int(block_rows, "block_rows", MIN_ROWS, MAX_ROWS)
+    rng, counts, labels = _application_months(n, seed, n_months, start)
+    if n <= block:
+        yield _application_rows(rng, _months(counts, 0, n), labels)
+        return
+    for k, first in enumerate(range(0, n, block)):
+        stream = Generator(PCG64(np.random.SeedSequence([_check_seed(seed), k])))
+        yield _application_rows(stream, _months(counts, first, min(first + block, n)), labels)
+
+
+def _application_months(n: int, seed: object, n_months: object, start: object):  # noqa: ANN202
+    """The checked generator, the number of rows of each month and the month labels."""
     n_months = _check_int(n_months, "n_months", 1, 1200)
     seed = _check_seed(seed)
     if not isinstance(start, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", start):
@@ -165,7 +197,18 @@ def make_applications(
 
     rng = Generator(PCG64(seed))
     counts = rng.multinomial(n, np.full(n_months, 1.0 / n_months))
-    month = np.repeat(np.arange(n_months, dtype=np.int64), counts)
+    return rng, counts, labels
+
+
+def _months(counts: np.ndarray, first: int, stop: int) -> np.ndarray:
+    """The month index of rows first..stop-1 of a book sorted by month (`counts` per month)."""
+    ends = np.cumsum(counts)
+    return np.searchsorted(ends, np.arange(first, stop, dtype=np.int64), side="right")
+
+
+def _application_rows(rng: Generator, month: np.ndarray, labels: object) -> pd.DataFrame:
+    """The book's rows for the given month indices, drawn from `rng`."""
+    n, n_months = month.shape[0], len(labels)
     t = month / max(n_months - 1, 1)  # 0 in the first month, 1 in the last
     protected = rng.random(n) < _PROTECTED_SHARE
     strength = rng.standard_normal(n)  # latent: higher = more creditworthy

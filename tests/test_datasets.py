@@ -278,3 +278,48 @@ def test_make_wide_deterministic_and_validated():
         make_wide(2_000, 0)
     with pytest.raises(InputError, match="n_rows"):
         make_wide(10)
+
+
+def test_iter_applications_blocks():
+    one = list(datasets.iter_applications(3_000, seed=9, block_rows=5_000))
+    assert len(one) == 1
+    pd.testing.assert_frame_equal(one[0], make_applications(3_000, seed=9))
+    blocks = list(datasets.iter_applications(5_500, seed=9, n_months=6, block_rows=2_000))
+    assert [len(b) for b in blocks] == [2_000, 2_000, 1_500]
+    whole = pd.concat(blocks, ignore_index=True)
+    memory = make_applications(5_500, seed=9, n_months=6)
+    # the same month of every row (sorted), the same columns and types; other draws per block
+    pd.testing.assert_series_equal(whole["application_month"], memory["application_month"])
+    assert list(whole.dtypes) == list(memory.dtypes)
+    assert not whole["default"].equals(memory["default"])
+    again = pd.concat(datasets.iter_applications(5_500, seed=9, n_months=6, block_rows=2_000),
+                      ignore_index=True)
+    pd.testing.assert_frame_equal(again, whole)
+    assert 0.08 < whole["default"].mean() < 0.25
+    with pytest.raises(InputError, match="block_rows"):
+        next(datasets.iter_applications(5_000, block_rows=10))
+
+
+def test_generate_script_writes_blocks_to_parquet_csv_and_a_folder(tmp_path):
+    import pyarrow.parquet as pq
+
+    common = ("--rows", "5500", "--seed", "3", "--months", "6", "--block-rows", "2000")
+    for name in ("book.parquet", "book.csv", "book"):
+        result = run_script(*common, "--out", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    expected = pd.concat(datasets.iter_applications(5_500, seed=3, n_months=6, block_rows=2_000),
+                         ignore_index=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "book.parquet"), expected)
+    assert [pq.ParquetFile(tmp_path / "book.parquet").metadata.row_group(k).num_rows
+            for k in range(3)] == [2_000, 2_000, 1_500]
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "book.csv"), expected, check_dtype=False)
+    assert len(list((tmp_path / "book").glob("part-*.parquet"))) == 3
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "book"), expected)
+    assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
+
+    wide = run_script("--kind", "wide", "--rows", "2500", "--block-rows", "1000",
+                      "--out", str(tmp_path / "wide.parquet"))
+    assert wide.returncode == 0, wide.stderr
+    table = pd.read_parquet(tmp_path / "wide.parquet")
+    assert table.shape == (2_500, 28) and set(table["c0"].dropna()) == set("ABCDE")
+    assert list(table["month"][:13]) == [f"2024-{m:02d}" for m in range(1, 13)] + ["2024-01"]

@@ -1,20 +1,25 @@
 """BinningProcess from batches of rows: per-batch counts with the in-memory kernels, summed.
 
-A batch is a Dask partition (`scorecard.binning._dask`) or a chunk of a file read in turn
-(`scorecard.binning.files`); `Batches.map` runs a function on every batch and returns the small
-results in order. Three passes, each one `map`:
+A batch is a Dask partition (`scorecard.binning._dask`), a Spark partition
+(`scorecard.binning._spark`) or a chunk of a file read in turn (`scorecard.binning.files`);
+`Batches.map` runs a function on every batch and returns the small results in order. The rows
+are read in three passes, each one `map`, and every pass reads each batch once:
 
-1. the target's distinct values (which one is bad is decided once, over all rows, exactly as in
-   memory), the rows, and per numeric column the number of valid values (not NaN, not special);
-2. quantile pre-binning values: a column with m <= SAMPLE_SIZE valid values sends them all, so
-   its edges are exact and equal to the in-memory edges; a larger column sends a uniform
-   with-replacement sample of SAMPLE_SIZE values, split over batches by a multinomial draw
-   (a mergeable sketch: the union is distributed exactly like the in-memory sample, so the same
+1. survey: the target's distinct values (which one is bad is decided once, over all rows,
+   exactly as in memory), the rows, and per numeric column the number of valid values (not NaN,
+   not special);
+2. sketch (skipped when every numeric column has user splits): quantile pre-binning values. A
+   column with m <= SAMPLE_SIZE valid values sends them all, so its edges are exact and equal
+   to the in-memory edges; a larger column sends a uniform with-replacement sample of
+   SAMPLE_SIZE values, split over batches by a multinomial draw on the pass-1 counts (a
+   mergeable sketch: the union is distributed exactly like the in-memory sample, so the same
    Dvoretzky-Kiefer-Wolfowitz bound holds, see `engine.quantile_edges`);
-3. the count tables: `engine.count_numeric` on each batch's numeric block and per-category
-   counts of each categorical column, summed; with them each batch's valid values next to every
-   quantile edge, so the edges move strictly between adjacent distinct values exactly as in
-   memory (`engine.separating_edges`; rows keep their bins).
+3. counts: `engine.count_numeric_extent` on each batch's numeric block (the count tables and
+   each pre-bin's smallest and largest value, from one pass, as in memory) and per-category
+   counts of each categorical column, summed; the bins' value ranges (min / max over batches)
+   give each quantile edge's neighbouring valid values, so `engine.edges.separate_by_extent`
+   moves the edges strictly between adjacent distinct values exactly as in memory (rows keep
+   their bins, so the summed counts hold).
 
 The exact merges then run on the summed tables with the in-memory code, so for the same
 pre-binning edges (user splits, or any column of at most SAMPLE_SIZE valid values) bins,
@@ -32,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard import engine
-from scorecard.engine.edges import edge_neighbours, separate
+from scorecard.engine.edges import separate_by_extent
 from scorecard.binning._columns import (
     encode_categories,
     numeric_matrix,
@@ -49,7 +54,7 @@ from scorecard.options import CATEGORICAL, NUMERIC
 from scorecard.threads import engine_threads
 from scorecard.validation import binary_target, check_weights
 
-__all__ = ["SAMPLE_SIZE", "Batches", "fit_batches", "transform_part"]
+__all__ = ["SAMPLE_SIZE", "Batches", "fit_batches", "selected_tables", "transform_part"]
 
 SAMPLE_SIZE = 200_000  # engine.quantile_edges' default: the in-memory process samples as many
 SEED = 0
@@ -110,20 +115,19 @@ def _label(y_part, bad: object) -> np.ndarray:
 
 def _counts(part, y_part, w_part, *, partition_index, numeric, edges, specials, categorical,
             bad, moved):
-    """Pass 3: numeric count tables (engine layout), the valid values next to the edges of the
-    columns in `moved` (`edge_neighbours`), and per-category counts of one partition."""
+    """Pass 3: numeric count tables (engine layout), the value range (lows, highs) of each
+    pre-bin of the columns in `moved`, from the same pass, and per-category counts of one
+    partition."""
     label = _label(y_part, bad)
     weights = None if w_part is None else np.asarray(w_part, dtype=np.float64)
-    numeric_counts, neighbours = [], []
+    numeric_counts, extents = [], []
     if numeric:
         matrix = numeric_matrix(part, numeric, fitted=False)
-        numeric_counts = engine.count_numeric(
+        numeric_counts, lows, highs = engine.count_numeric_extent(
             matrix, edges, label, special_values=specials, weights=weights
         )
-        if moved:
-            neighbours = edge_neighbours(
-                matrix[:, moved], [edges[j] for j in moved], [specials[j] for j in moved]
-            )
+        k = [len(edges[j]) + 1 for j in moved]  # the value bins, before special and missing
+        extents = [(lows[j][:n], highs[j][:n]) for j, n in zip(moved, k)]
     categorical_counts = []
     for c in categorical:
         codes, cats = encode_categories(part[c])
@@ -137,7 +141,7 @@ def _counts(part, y_part, w_part, *, partition_index, numeric, edges, specials, 
         if weights is None:
             table = np.rint(table).astype(np.int64)
         categorical_counts.append((cats, table))
-    return numeric_counts, categorical_counts, neighbours
+    return numeric_counts, categorical_counts, extents
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,9 +287,9 @@ def fit_batches(process, batches: Batches):  # noqa: ANN001, ANN201
         categorical=categorical, bad=bad, moved=moved,
     )
     for k, j in enumerate(moved):
-        below = np.fmax.reduce([r[2][k][0] for r in results])
-        above = np.fmin.reduce([r[2][k][1] for r in results])
-        edges[j] = separate(edges[j], below, above)  # as in memory; rows keep their bins
+        lows = np.minimum.reduce([r[2][k][0] for r in results])
+        highs = np.maximum.reduce([r[2][k][1] for r in results])
+        edges[j] = separate_by_extent(edges[j], lows, highs)
     binners: dict[str, Any] = {}
     with engine_threads(process.n_jobs) as n_threads:
         if numeric:
@@ -306,3 +310,16 @@ def transform_part(part, *, columns, tables, metric):  # noqa: ANN001, ANN202
     """One batch's selected columns as `metric` (a DataFrame on the batch's index)."""
     out, _ = transform_frame(part, columns, tables, metric)
     return pd.DataFrame(out, index=part.index, columns=list(columns))
+
+
+def selected_tables(process, available: Sequence[object]) -> tuple[list[str], list[Any]]:  # noqa: ANN001
+    """The fitted process's selected columns and their binning tables; InputError naming any
+    selected column not among `available` (the columns of the frame to transform)."""
+    columns = list(process.selected_)
+    missing = [c for c in columns if c not in set(available)]
+    if missing:
+        raise InputError(
+            f"column {', '.join(map(repr, missing))} not found; available columns: "
+            f"{', '.join(map(str, list(available)[:20]))}."
+        )
+    return columns, [process.binning_tables_[c] for c in columns]

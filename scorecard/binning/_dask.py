@@ -12,10 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scorecard.binning._batched import fit_batches, transform_part
+from scorecard.binning._batched import fit_batches, selected_tables, transform_part
 from scorecard.binning._columns import check_target_given
 from scorecard.distributed import per_partition, same_partitions
-from scorecard.exceptions import InputError
 
 __all__ = ["DaskBatches", "fit_process", "transform_process"]
 
@@ -47,14 +46,7 @@ def fit_process(process, X, y, sample_weight):  # noqa: ANN001, ANN201
 
 def transform_process(process, X, metric: str):  # noqa: ANN001, ANN201
     """A lazy Dask DataFrame of the selected columns as `metric`, partition by partition."""
-    columns = list(process.selected_)
-    missing = [c for c in columns if c not in X.columns]
-    if missing:
-        raise InputError(
-            f"column {', '.join(map(repr, missing))} not found; available columns: "
-            f"{', '.join(map(str, list(X.columns)[:20]))}."
-        )
-    tables = [process.binning_tables_[c] for c in columns]
+    columns, tables = selected_tables(process, list(X.columns))
     dtype = {"woe": np.float64, "bin": np.int64, "label": object}[metric]
     meta = pd.DataFrame({c: pd.Series(dtype=dtype) for c in columns})
     return X.map_partitions(

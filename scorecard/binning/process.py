@@ -54,6 +54,7 @@ from scorecard.binning._transform import check_metric, transform_frame
 from scorecard.binning.binner import OptimalBinner
 from scorecard.binning.cardinality import count_table_notes
 from scorecard.distributed import is_dask
+from scorecard.distributed.spark import is_spark
 from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError, SpecError
 from scorecard.options import CATEGORICAL, NUMERIC
@@ -205,6 +206,8 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
 
         X may be a Dask DataFrame (y, sample_weight: Dask Series partitioned like it): counts are
         then summed over partitions (`scorecard.binning._dask`; ``pip install scorecard[dask]``).
+        X may be a Spark DataFrame, y and sample_weight then naming its target and weight
+        columns: the same, over Spark partitions (`scorecard.binning._spark`; ``[spark]``).
         """
         self._validate_params()
         if self.n_jobs == 0:
@@ -213,6 +216,10 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
             from scorecard.binning._dask import fit_process
 
             return fit_process(self, X, y, sample_weight)
+        if is_spark(X):
+            from scorecard.binning._spark import fit_process as fit_spark
+
+            return fit_spark(self, X, y, sample_weight)
         frame, names, named = input_frame(X)
         n_rows = len(frame)
         require_features(names, n_rows)
@@ -411,7 +418,8 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
 
         Columns are found by name in a DataFrame (extra columns are ignored) and by position in
         an array. A Dask DataFrame gives a lazy Dask DataFrame of the selected columns (each
-        partition mapped as in memory; ``unseen_counts_`` is then not updated). Empty bins give WoE 0; unseen categories follow each binner's `unseen` policy
+        partition mapped as in memory; ``unseen_counts_`` is then not updated), a Spark DataFrame a
+        lazy Spark DataFrame in the same way. Empty bins give WoE 0; unseen categories follow each binner's `unseen` policy
         and their rows are counted in ``unseen_counts_``.
         """
         self._check_fitted()
@@ -420,6 +428,10 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
             from scorecard.binning._dask import transform_process
 
             return transform_process(self, X, metric)
+        if is_spark(X):
+            from scorecard.binning._spark import transform_process as transform_spark
+
+            return transform_spark(self, X, metric)
         if isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns):
             frame = X
             require_columns(frame, self.selected_, what="column")

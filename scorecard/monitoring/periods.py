@@ -18,6 +18,7 @@ import pandas as pd
 
 from scorecard.chunked import parquet_files
 from scorecard.distributed import is_dask
+from scorecard.distributed.spark import is_spark
 from scorecard.exceptions import InputError
 from scorecard.monitoring.bands import score_band_edges
 from scorecard.monitoring.counting import FrozenBins, SampleCounts
@@ -141,6 +142,10 @@ def _count_source(
         from scorecard.monitoring._dask import dask_sample_counts
 
         return dask_sample_counts(frozen, source, what)
+    if is_spark(source):
+        from scorecard.monitoring._spark import spark_sample_counts
+
+        return spark_sample_counts(frozen, source, what)
     counts = SampleCounts.empty(frozen)
     for _, chunk in iter_chunks(source, columns=columns, chunksize=chunksize):
         counts.add(frozen, chunk, what)
@@ -175,7 +180,8 @@ def drift_reports(
     ``engine="chunked"`` (default) reads the source here, ``chunksize`` rows at a time;
     ``engine="dask"`` counts a parquet file or dataset folder (a folder here is one dataset, not
     one file per period) partition by partition on Dask's scheduler, as does a Dask DataFrame
-    source with either engine; the reports are the same. The reference may be a Dask DataFrame.
+    source with either engine, and a Spark DataFrame source on its own Spark session; the
+    reports are the same. The reference may be a Dask or a Spark DataFrame.
     """
     if engine not in ("chunked", "dask"):
         raise InputError(f"engine must be 'chunked' or 'dask', got {engine!r}.")
@@ -194,10 +200,14 @@ def drift_reports(
     rule_column = period_column or date_column
     columns = needed + ([rule_column] if rule_column else [])
     wanted = None if periods is None else set(periods)
-    if engine == "dask" or is_dask(source):
+    split = partial(_period_counts, frozen=frozen, rule=rule, wanted=wanted)
+    if is_spark(source):
+        from scorecard.monitoring._spark import spark_period_counts
+
+        by_period = spark_period_counts(frozen, source, split, [rule_column] if rule_column else [])
+    elif engine == "dask" or is_dask(source):
         from scorecard.monitoring._dask import dask_period_counts
 
-        split = partial(_period_counts, frozen=frozen, rule=rule, wanted=wanted)
         by_period = dask_period_counts(frozen, _dask_source(source, columns), split)
     else:
         by_period = {}

@@ -22,6 +22,7 @@ import pandas as pd
 
 from scorecard import stats
 from scorecard.distributed import is_dask
+from scorecard.distributed.spark import is_spark
 from scorecard.exceptions import InputError
 from scorecard.model.spec import compute_integrity
 from scorecard.monitoring.bands import band_counts, band_labels, check_edges, score_band_edges
@@ -431,6 +432,10 @@ def _sample_counts(frozen: FrozenBins, sample: object, what: str) -> SampleCount
         from scorecard.monitoring._dask import dask_sample_counts
 
         return dask_sample_counts(frozen, sample, what)
+    if is_spark(sample):
+        from scorecard.monitoring._spark import spark_sample_counts
+
+        return spark_sample_counts(frozen, sample, what)
     return SampleCounts.of_frame(frozen, sample, what)
 
 
@@ -450,8 +455,9 @@ def drift_report(
     (`DriftThresholds` or a dict); ``score_edges`` to fix the score bands (default: the
     reference's score deciles; a monitor stores and reuses them); ``period``, a label stored in
     the report. A current sample with the spec's target column (no missing values) gets the
-    target part as well. Either sample may be a Dask DataFrame: its partitions are counted where
-    they live and the counts summed (``pip install scorecard[dask]``), with the same result.
+    target part as well. Either sample may be a Dask or a Spark DataFrame: its partitions are
+    counted where they live and the counts summed (``pip install scorecard[dask]`` or
+    ``scorecard[spark]``), with the same result.
     """
     frozen = FrozenBins(spec)
     ref = _sample_counts(frozen, reference, "reference")
