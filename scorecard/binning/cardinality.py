@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 
+from scorecard.exceptions import InputError
+
 __all__ = [
+    "check_min_expected",
     "count_table_notes",
     "ID_SHARE",
     "MIN_EXPECTED",
@@ -43,6 +47,14 @@ ID_SHARE = 0.5
 MIN_ID_DISTINCT = 50
 NUMERIC_SHARE = 0.9
 """A text column whose values are at least this share numbers is a numeric column with typos."""
+
+
+def check_min_expected(value: object, where: str) -> float:
+    """`cat_min_expected` validated without scikit-learn (the `iv` path imports none of it)."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < math.inf:
+        raise InputError(f"{where}: cat_min_expected={value!r} must be a finite number >= 0 "
+                         f"(expected goods and bads a category needs; 0 pools nothing).")
+    return float(value)
 
 
 def rare_categories(per_category: np.ndarray, total_goods: float, total_bads: float,

@@ -19,10 +19,10 @@ import pandas as pd
 from scorecard import stats
 from scorecard.binning._columns import characteristic_kind, numeric_matrix, numeric_specials
 from scorecard.binning._counting import categorical_counts, numeric_prebin_counts
-from scorecard.binning._params import BINNER_CONSTRAINTS
 from scorecard.binning.cardinality import (
     MIN_EXPECTED,
     OTHER,
+    check_min_expected,
     count_table_notes,
     pool_rare,
     rare_note,
@@ -30,7 +30,6 @@ from scorecard.binning.cardinality import (
 from scorecard.binning.table import numeric_bin_labels
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, NUMERIC
-from scorecard.parameters import check_params
 from scorecard.threads import engine_threads
 from scorecard.validation import binary_target, check_weights, require_columns
 
@@ -78,8 +77,7 @@ def prebin_frame(
     (quantile pre-binning with `n_bins` bins; categories with fewer than `cat_min_expected`
     expected goods or bads pooled), so the IV report and the binning agree.
     """
-    check_params({"cat_min_expected": cat_min_expected},
-                 {"cat_min_expected": BINNER_CONSTRAINTS["cat_min_expected"]}, "prebin_frame")
+    cat_min_expected = check_min_expected(cat_min_expected, "prebin_frame")
     special_values = dict(special_values or {})
     unknown = sorted(set(special_values) - set(columns))
     if unknown:

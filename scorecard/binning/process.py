@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from scorecard.binning._backends import distributed_backend
 from scorecard.binning._columns import (
     BinningWarning,
     as_target_array,
@@ -53,8 +54,6 @@ from scorecard.binning._selection import (
 from scorecard.binning._transform import check_metric, transform_frame
 from scorecard.binning.binner import OptimalBinner
 from scorecard.binning.cardinality import count_table_notes
-from scorecard.distributed import is_dask
-from scorecard.distributed.spark import is_spark
 from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError, SpecError
 from scorecard.options import CATEGORICAL, NUMERIC
@@ -212,14 +211,8 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         self._validate_params()
         if self.n_jobs == 0:
             raise InputError("n_jobs=0 must be None or a non-zero integer.")
-        if is_dask(X):
-            from scorecard.binning._dask import fit_process
-
-            return fit_process(self, X, y, sample_weight)
-        if is_spark(X):
-            from scorecard.binning._spark import fit_process as fit_spark
-
-            return fit_spark(self, X, y, sample_weight)
+        if (backend := distributed_backend(X)) is not None:
+            return backend.fit_process(self, X, y, sample_weight)
         frame, names, named = input_frame(X)
         n_rows = len(frame)
         require_features(names, n_rows)
@@ -424,14 +417,8 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         """
         self._check_fitted()
         check_metric(metric)
-        if is_dask(X):
-            from scorecard.binning._dask import transform_process
-
-            return transform_process(self, X, metric)
-        if is_spark(X):
-            from scorecard.binning._spark import transform_process as transform_spark
-
-            return transform_spark(self, X, metric)
+        if (backend := distributed_backend(X)) is not None:
+            return backend.transform_process(self, X, metric)
         if isinstance(X, pd.DataFrame) and all(isinstance(c, str) for c in X.columns):
             frame = X
             require_columns(frame, self.selected_, what="column")
