@@ -110,6 +110,46 @@ def _neighbours_differ(g1, b1, g2, b2, chi2_critical):
 
 
 @njit(cache=True, nogil=True)
+def _extend_simple(i, n, lefts, n_lefts, group_goods, group_bads, feasible, term, best, parent,
+                   trend_code, left_goods, left_bads, left_best, left_h):
+    """`_optimal_merge_dp`'s step for bins (i, j) with one phase, no bin count and no neighbour
+    test: the same candidates in the same order (ascending h, the first of equal ones wins)."""
+    m = 0
+    for position in range(n_lefts):
+        h = lefts[position]
+        if best[i, h, 0, 0] != -np.inf:
+            left_goods[m] = group_goods[i, h]
+            left_bads[m] = group_bads[i, h]
+            left_best[m] = best[i, h, 0, 0]
+            left_h[m] = h
+            m += 1
+    for j in range(i + 1, n + 1):
+        if not feasible[j, i]:
+            continue
+        value = term[j, i]
+        right_goods = group_goods[j, i]
+        right_bads = group_bads[j, i]
+        top = best[j, i, 0, 0]
+        top_h = -1
+        for q in range(m):
+            cross_left = left_bads[q] * right_goods
+            cross_right = right_bads * left_goods[q]
+            if trend_code == 1:
+                allowed = cross_left < cross_right
+            elif trend_code == 2:
+                allowed = cross_left > cross_right
+            else:
+                allowed = True
+            candidate = left_best[q] + value
+            if allowed and candidate > top:
+                top = candidate
+                top_h = left_h[q]
+        if top_h >= 0:
+            best[j, i, 0, 0] = top
+            parent[j, i, 0, 0] = top_h * 2
+
+
+@njit(cache=True, nogil=True)
 def _optimal_merge_dp(
     goods,
     bads,
@@ -128,6 +168,8 @@ def _optimal_merge_dp(
     chi2_critical < 0 means no neighbour test.
     """
     n = goods.shape[0]
+    # Every table is indexed [end, start] of a candidate bin [start, end), so the inner loop
+    # over the left neighbours (h, i) of a bin (i, j) reads contiguous memory.
     group_goods = np.zeros((n + 1, n + 1), dtype=np.float64)
     group_bads = np.zeros((n + 1, n + 1), dtype=np.float64)
     feasible = np.zeros((n + 1, n + 1), dtype=np.bool_)
@@ -138,33 +180,54 @@ def _optimal_merge_dp(
         for j in range(i + 1, n + 1):
             g += goods[j - 1]
             b += bads[j - 1]
-            group_goods[i, j] = g
-            group_bads[i, j] = b
+            group_goods[j, i] = g
+            group_bads[j, i] = b
             if g + b > 0.0 and g >= min_goods and b >= min_bads and g + b >= min_rows:
-                feasible[i, j] = True
-                term[i, j] = _iv_term(g, b, total_goods, total_bads)
+                feasible[j, i] = True
+                term[j, i] = _iv_term(g, b, total_goods, total_bads)
 
     track_count = 0 < max_bins < n
     n_counts = max_bins if track_count else 1
     best = np.full((n + 1, n + 1, n_counts, 2), -np.inf)
     parent = np.full((n + 1, n + 1, n_counts, 2), -1, dtype=np.int64)
     test_neighbours = chi2_critical >= 0.0
+    # Only peak and valley ever reach phase 1; the other trends stay in phase 0.
+    n_phases = 2 if trend_code >= 3 else 1
+    lefts = np.empty(n + 1, dtype=np.int64)
+    # The usual case (one phase, no bin count, no neighbour test) has a tighter loop.
+    simple = n_phases == 1 and not track_count and not test_neighbours
+    buffer_goods = np.empty(n + 1, dtype=np.float64)
+    buffer_bads = np.empty(n + 1, dtype=np.float64)
+    buffer_best = np.empty(n + 1, dtype=np.float64)
+    buffer_h = np.empty(n + 1, dtype=np.int64)
 
     for j in range(1, n + 1):
-        for i in range(j):
-            if not feasible[i, j]:
+        if feasible[j, 0]:
+            best[j, 0, 0, 0] = term[j, 0]
+    # Bins (h, i) are final before any bin (i, j) reads them: h < i, and bins are filled in
+    # order of their start. For each (i, j) the left neighbours are tried in ascending h.
+    for i in range(1, n):
+        n_lefts = 0
+        for h in range(i):
+            if feasible[i, h]:
+                lefts[n_lefts] = h
+                n_lefts += 1
+        if n_lefts == 0:
+            continue
+        if simple:
+            _extend_simple(i, n, lefts, n_lefts, group_goods, group_bads, feasible, term, best,
+                           parent, trend_code, buffer_goods, buffer_bads, buffer_best, buffer_h)
+            continue
+        for j in range(i + 1, n + 1):
+            if not feasible[j, i]:
                 continue
-            value = term[i, j]
-            if i == 0:
-                best[0, j, 0, 0] = value
-                continue
-            right_goods = group_goods[i, j]
-            right_bads = group_bads[i, j]
-            for h in range(i):
-                if not feasible[h, i]:
-                    continue
-                left_goods = group_goods[h, i]
-                left_bads = group_bads[h, i]
+            value = term[j, i]
+            right_goods = group_goods[j, i]
+            right_bads = group_bads[j, i]
+            for position in range(n_lefts):
+                h = lefts[position]
+                left_goods = group_goods[i, h]
+                left_bads = group_bads[i, h]
                 # rate_left < rate_right  <=>  b_l * g_r < b_r * g_l (both bins non-empty)
                 cross_left = left_bads * right_goods
                 cross_right = right_bads * left_goods
@@ -178,17 +241,17 @@ def _optimal_merge_dp(
                     new_k = k + 1 if track_count else 0
                     if new_k >= n_counts:
                         break
-                    for phase in range(2):
-                        previous = best[h, i, k, phase]
+                    for phase in range(n_phases):
+                        previous = best[i, h, k, phase]
                         if previous == -np.inf:
                             continue
                         new_phase = _next_phase(trend_code, phase, up, down)
                         if new_phase < 0:
                             continue
                         candidate = previous + value
-                        if candidate > best[i, j, new_k, new_phase]:
-                            best[i, j, new_k, new_phase] = candidate
-                            parent[i, j, new_k, new_phase] = h * 2 + phase
+                        if candidate > best[j, i, new_k, new_phase]:
+                            best[j, i, new_k, new_phase] = candidate
+                            parent[j, i, new_k, new_phase] = h * 2 + phase
 
     best_value = -np.inf
     best_i = -1
@@ -197,8 +260,8 @@ def _optimal_merge_dp(
     for i in range(n):
         for k in range(n_counts):
             for phase in range(2):
-                if best[i, n, k, phase] > best_value:
-                    best_value = best[i, n, k, phase]
+                if best[n, i, k, phase] > best_value:
+                    best_value = best[n, i, k, phase]
                     best_i = i
                     best_k = k
                     best_phase = phase
@@ -211,7 +274,7 @@ def _optimal_merge_dp(
         starts.append(i)
         if i == 0:
             break
-        code = parent[i, j, k, phase]
+        code = parent[j, i, k, phase]
         j = i
         i = code // 2
         phase = code % 2

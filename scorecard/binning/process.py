@@ -2,8 +2,9 @@
 
 Fast by construction: all numeric characteristics share one quantile pre-binning call and ONE
 counting pass over the rows (the engine), categorical ones one more; the exact merges then run
-on small count tables. Transform maps every numeric column to its WoE (or bin) in one fused,
-parallel pass. Only XGBoost-stump pre-binning looks at each column separately.
+on small count tables (with n_jobs > 1 the text columns are coded beside the numeric kernels).
+Transform maps every numeric column to its WoE (or bin) in one fused, parallel pass. Only
+XGBoost-stump pre-binning looks at each column separately.
 
 Variable selection uses each characteristic's IV, its standard error, interval and p-value.
 These assume bins fixed in advance; the bins were chosen on the same rows to maximise IV, so
@@ -233,13 +234,18 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         binners: dict[str, OptimalBinner] = {}
         numeric = [c for c in columns if kinds[c] == NUMERIC]
         categorical = [c for c in columns if kinds[c] == CATEGORICAL]
-        with engine_threads(self.n_jobs) as n_threads:
+        with engine_threads(self.n_jobs) as n_threads, ThreadPoolExecutor(1) as pool:
+            # With threads, text coding (pyarrow hashing, mostly without the GIL) and the
+            # categorical count run beside the numeric kernels.
+            text = pool.submit(self._fit_categorical, frame, categorical, params, label,
+                               weights) if n_threads > 1 and numeric and categorical else None
             if numeric:
                 binners.update(
                     self._fit_numeric(frame, numeric, params, label, weights, n_threads)
                 )
             if categorical:
-                binners.update(self._fit_categorical(frame, categorical, params, label, weights))
+                binners.update(text.result() if text is not None else self._fit_categorical(
+                    frame, categorical, params, label, weights))
         return self._set_fitted(names, named, columns, binners, criteria, limit)
 
     def _set_fitted(
@@ -276,8 +282,8 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
         """All numeric columns: one quantile call, one counting pass, then small merges."""
         matrix = numeric_matrix(frame, columns, fitted=False)
         specials = [numeric_specials(params[c]["special_values"], c) for c in columns]
-        infinite = np.isinf(matrix).any(axis=0)
-        if infinite.any():
+        infinite = [np.isinf(matrix[:, j]).any() for j in range(len(columns))]  # no n x k mask
+        if any(infinite):
             warn_infinite([c for c, bad in zip(columns, infinite) if bad])
         edges, counts = numeric_prebin_counts(
             matrix, specials, [params[c] for c in columns], label, weights, n_jobs=n_threads
@@ -324,7 +330,8 @@ class BinningProcess(EstimatorMixin, TransformerMixin, BaseEstimator):
                 )
             if has_mixed_types(frame[c]):
                 warn_mixed(c)
-        categories, counts = categorical_counts(frame, columns, label, weights)
+        with engine_threads(self.n_jobs):  # also when run on a worker thread (fit)
+            categories, counts = categorical_counts(frame, columns, label, weights)
         for c, cats, table in zip(columns, categories, counts):
             for note in count_table_notes(frame[c], c, cats, table, weights is not None):
                 warnings.warn(note, BinningWarning, stacklevel=3)

@@ -27,6 +27,7 @@ from scorecard.engine.edges import LARGEST
 from scorecard.exceptions import SpecError
 from scorecard.options import UNSEEN_POLICIES
 from scorecard.stats import JeffreysResult
+from scorecard.stats.woe import woe_columns
 
 __all__ = ["BinningTable", "UNSEEN_POLICIES", "numeric_bin_labels"]
 
@@ -173,7 +174,7 @@ class BinningTable:
         """Compute the per-bin statistics and the IV from a (n_bins, 2) goods/bads count table."""
         counts = np.asarray(counts)
         goods, bads = counts[:, 0], counts[:, 1]
-        frame = stats.woe_table(goods, bads)
+        frame = woe_columns(goods, bads)
         non_empty = int(np.count_nonzero(goods + bads))
         if non_empty >= 2:
             iv_result = stats.information_value(goods, bads, level=level)
@@ -187,8 +188,8 @@ class BinningTable:
             kinds=tuple(kinds),
             goods=_frozen(goods, count_dtype),
             bads=_frozen(bads, count_dtype),
-            **{key: _frozen(frame[key].to_numpy(), np.float64) for key in _PER_BIN},
-            alpha=float(frame.attrs["alpha"]),
+            **{key: _frozen(np.asarray(frame[key]), np.float64) for key in _PER_BIN},
+            alpha=float(frame["alpha"]),
             iv_result=iv_result,
             trend=trend,
             status=status,

@@ -6,11 +6,16 @@ float sums are reproducible on any machine. Inside a chunk, rows go in blocks of
 block's bin indices live in a small L1-resident buffer, so assignment and counting are fused
 without materialising a bin index per row.
 
-Bin search is a SIMD-friendly count of edges <= x rather than a binary search: with the usual
-10-100 edges the compiler vectorises the comparisons and no branch depends on the data. Above
-LINEAR_MAX_EDGES edges a two-level variant (coarse count over every GROUP-th edge, then one
-GROUP-wide count) keeps the cost nearly flat. Edges are padded with NaN to a multiple of GROUP
-(or 4), because `x >= NaN` is false for every x, so padding never counts.
+Bin search (`assign_block`, used by the transform's map kernels) is a SIMD-friendly count of
+edges <= x rather than a binary search: with the usual 10-100 edges the compiler vectorises the
+comparisons and no branch depends on the data. Above LINEAR_MAX_EDGES edges a two-level variant
+(coarse count over every GROUP-th edge, then one GROUP-wide count) keeps the cost nearly flat.
+Edges are padded with NaN to a multiple of GROUP (or 4), because `x >= NaN` is false for every
+x, so padding never counts. The counting pass of fit, over the ~200 quantile pre-bin edges,
+finds bins through an edge grid instead (`edge_grids`, `bin_by_grid`): a cell index from one
+multiply, a table lookup, then usually one comparison; exact because the cell is monotone in x.
+
+Quantile pre-binning has its own kernels: `_quantile_kernels`.
 """
 
 from __future__ import annotations
@@ -23,16 +28,13 @@ BLOCK_ROWS = 2048
 # per-feature rows of the block do not all compete for the same L1 cache sets.
 BLOCK_STRIDE = BLOCK_ROWS + 8
 LINEAR_MAX_EDGES = 128
+# Edge grid of the counting pass: cells per edge, at most MAX_GRID_CELLS cells a feature.
+GRID_CELLS_PER_EDGE = 4
+MAX_GRID_CELLS = 2048
 GROUP = 16
 CHUNK_ROWS = 65_536
 MAX_CHUNKS = 16
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_SIGN = np.uint64(0x8000000000000000)
-_RADIX_BITS = 11
-_RADIX_MASK = np.uint64((1 << _RADIX_BITS) - 1)
 
 
 def n_chunks_for(n_rows: int) -> int:
@@ -54,6 +56,21 @@ def pack_edges(edges_list: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np
     offsets[1:] = np.cumsum([b.shape[0] for b in padded])
     flat = np.concatenate(padded) if padded else np.empty(0)
     return flat.astype(np.float64, copy=False), offsets, n_edges
+
+
+def pack_grids(
+    padded: np.ndarray, offsets: np.ndarray, n_edges: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Edge grids of packed edges (`pack_edges`): (grid offsets, lows, scales, first), as
+    `edge_grids` fills them; a feature with fewer than two edges gets no cells."""
+    cells = np.where(n_edges >= 2, np.minimum(MAX_GRID_CELLS, GRID_CELLS_PER_EDGE * n_edges), 0)
+    grid_offsets = np.zeros(n_edges.shape[0] + 1, dtype=np.int64)
+    grid_offsets[1:] = np.cumsum(cells + 2)
+    lows = np.zeros(n_edges.shape[0], dtype=np.float64)
+    scales = np.zeros(n_edges.shape[0], dtype=np.float64)
+    first = np.zeros(int(grid_offsets[-1]), dtype=np.int32)
+    edge_grids(padded, offsets, n_edges, grid_offsets, lows, scales, first)
+    return grid_offsets, lows, scales, first
 
 
 def pack_arrays(arrays: list[np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
@@ -111,6 +128,12 @@ def assign_block(x, out, edges, lo, hi, n_edges, specials, s_lo, s_hi):
         _count_le_grouped(x, out, edges, lo, hi)
     else:
         _count_le_linear(x, out, edges, lo, hi)
+    missing_and_special_bins(x, out, n_edges, specials, s_lo, s_hi)
+
+
+@njit(cache=True)
+def missing_and_special_bins(x, out, n_edges, specials, s_lo, s_hi):
+    """Overwrite the numeric bin of NaN with the missing bin and of a special value with its bin."""
     m = x.shape[0]
     missing = n_edges + 1
     for i in range(m):
@@ -166,18 +189,104 @@ def feature_block(x_flat, block, f, n_rows, r0, r1, f_order):
     return block[f * BLOCK_STRIDE : f * BLOCK_STRIDE + (r1 - r0)]
 
 
+@njit(cache=True)
+def grid_cell(v, low, scale, n_cells):
+    """Cell of v in a feature's edge grid: floor((v - low) * scale) clamped to [0, n_cells].
+
+    Monotone in v (IEEE subtraction and multiplication by scale >= 0 are, and so is the
+    clamp), which is all `bin_by_grid` needs for an exact bin. NaN goes to cell 0 (callers
+    treat NaN as missing before)."""
+    t = (v - low) * scale
+    if t >= n_cells:
+        return n_cells
+    if t > 0.0:
+        return int(t)
+    return 0
+
+
+@njit(cache=True)
+def edge_grids(edges, edge_offsets, n_edges, grid_offsets, lows, scales, first):
+    """Per feature f with n = grid_offsets[f + 1] - grid_offsets[f] - 2 cells over its finite
+    edges' range: first[grid_offsets[f] + c] = #{edges of f in a cell < c}, for c = 0..n + 1.
+    With no cells (n = 0: fewer than two finite edges), every edge is in cell 0."""
+    for f in range(n_edges.shape[0]):
+        g0 = grid_offsets[f]
+        n_cells = grid_offsets[f + 1] - g0 - 2
+        e0 = edge_offsets[f]
+        k = n_edges[f]
+        lo = np.inf
+        hi = -np.inf
+        for j in range(k):
+            e = edges[e0 + j]
+            if np.isfinite(e):
+                lo = min(lo, e)
+                hi = max(hi, e)
+        scale = 0.0
+        if n_cells > 0 and hi > lo:
+            scale = n_cells / (hi - lo)
+            if not (np.isfinite(scale) and scale > 0.0):
+                scale = 0.0
+        if scale == 0.0:
+            n_cells = 0
+            lo = 0.0
+        lows[f] = lo
+        scales[f] = scale
+        for c in range(grid_offsets[f + 1] - g0):
+            first[g0 + c] = 0
+        for j in range(k):
+            first[g0 + grid_cell(edges[e0 + j], lo, scale, n_cells) + 1] += 1
+        for c in range(1, grid_offsets[f + 1] - g0):
+            first[g0 + c] += first[g0 + c - 1]
+        if n_cells == 0:  # all edges in cell 0, whatever the table's length
+            for c in range(1, grid_offsets[f + 1] - g0):
+                first[g0 + c] = k
+
+
+@njit(cache=True)
+def bin_by_grid(v, edges, e0, n_edges, first, g0, low, scale, n_cells):
+    """#{edges <= v} for a non-NaN v and n_edges >= 1: the edges of cells below v's cell, then
+    those of its own cell that are <= v (edges in a cell are contiguous, because cells are
+    monotone). A cell holds at most one edge in the usual case, which takes no branch."""
+    c = grid_cell(v, low, scale, n_cells)
+    b = first[g0 + c]
+    end = first[g0 + c + 1]
+    if end - b <= 1:
+        return b + ((b < end) & (edges[e0 + min(b, n_edges - 1)] <= v))
+    while b < end and edges[e0 + b] <= v:
+        b += 1
+    return b
+
+
+@njit(cache=True)
+def grid_assign_block(x, out, edges, e0, n_edges, first, g0, low, scale, n_cells, specials,
+                      s_lo, s_hi):
+    """`assign_block` through the feature's edge grid: numeric bins, then missing (NaN), then
+    specials (exact match)."""
+    m = x.shape[0]
+    if n_edges == 0:
+        for i in range(m):
+            out[i] = 0
+    else:
+        for i in range(m):
+            out[i] = bin_by_grid(x[i], edges, e0, n_edges, first, g0, low, scale, n_cells)
+    missing_and_special_bins(x, out, n_edges, specials, s_lo, s_hi)
+
+
 @njit(cache=True, parallel=True)
 def _count_numeric(
-    x_flat, n_rows, n_features, f_order, edges, edge_offsets, n_edges, specials,
-    special_offsets, count_offsets, label, weights, weighted, out, extent, lows, highs,
+    x_flat, n_rows, n_features, f_order, edges, edge_offsets, n_edges, grid_offsets, grid_lows,
+    grid_scales, grid_first, specials, special_offsets, count_offsets, label, weights, weighted,
+    out, extent, lows, highs,
 ):
     """Fused assign + count of every feature; out[chunk, count_offsets[f] + 2 * bin + label].
     With `extent`, also each bin's smallest and largest value: lows / highs[chunk,
     count_offsets[f] // 2 + bin] (start at +inf / -inf; NaN never counts).
 
-    `x_flat` is the 2-D data raveled in its own memory order: F order (column f is
-    x_flat[f * n_rows:(f + 1) * n_rows]) or C order (row-major; each block is transposed into a
-    small buffer first, so columns are read from cache).
+    Each value finds its bin through the feature's edge grid (`edge_grids`, `bin_by_grid`):
+    one multiply and a table lookup, then usually zero or one comparison, instead of a count
+    over every edge. `x_flat` is the 2-D data raveled in its own memory order: F order (column
+    f is x_flat[f * n_rows:(f + 1) * n_rows]) or C order (row-major; each block is transposed
+    into a small buffer first, so columns are read from cache).
     """
     n_chunks = out.shape[0]
     chunk = (n_rows + n_chunks - 1) // n_chunks
@@ -195,9 +304,11 @@ def _count_numeric(
             for f in range(n_features):
                 x = feature_block(x_flat, block, f, n_rows, r0, r1, f_order)
                 b = cells[:m]
-                assign_block(
-                    x, b, edges, edge_offsets[f], edge_offsets[f + 1], n_edges[f], specials,
-                    special_offsets[f], special_offsets[f + 1],
+                g0 = grid_offsets[f]
+                grid_assign_block(
+                    x, b, edges, edge_offsets[f], n_edges[f], grid_first, g0, grid_lows[f],
+                    grid_scales[f], grid_offsets[f + 1] - g0 - 2, specials, special_offsets[f],
+                    special_offsets[f + 1],
                 )
                 if extent:
                     low = lows[c]
@@ -269,135 +380,3 @@ def _count_bins(bins, label, weights, weighted, out):
             for i in range(r1 - r0):
                 cells[i] = 2 * bins[r0 + i] + label[r0 + i]
             _scatter(counts, cells[: r1 - r0], weights, r0, weighted)
-
-
-# ---------------------------------------------------------------------------------------------
-# Quantile pre-binning
-# ---------------------------------------------------------------------------------------------
-
-
-@njit(cache=True)
-def _splitmix64(state):
-    """The SplitMix64 output function: a well-mixed 64-bit value from a counter."""
-    z = (state ^ (state >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
-
-
-@njit(cache=True)
-def _radix_sort(values, scratch):
-    """Sort float64 values (no NaN) in place: LSD radix sort on order-preserving bit patterns."""
-    n = values.shape[0]
-    keys = values.view(np.uint64)
-    other = scratch[:n].view(np.uint64)
-    for i in range(n):
-        k = keys[i]
-        keys[i] = ~k if k & _SIGN else k | _SIGN
-    src = keys
-    dst = other
-    histogram = np.empty(1 << _RADIX_BITS, dtype=np.int64)
-    for shift in range(0, 64, _RADIX_BITS):
-        histogram[:] = 0
-        s = np.uint64(shift)
-        for i in range(n):
-            histogram[(src[i] >> s) & _RADIX_MASK] += 1
-        if histogram.max() == n:
-            continue
-        total = 0
-        for d in range(histogram.shape[0]):
-            here = histogram[d]
-            histogram[d] = total
-            total += here
-        for i in range(n):
-            k = src[i]
-            d = (k >> s) & _RADIX_MASK
-            dst[histogram[d]] = k
-            histogram[d] += 1
-        src, dst = dst, src
-    for i in range(n):
-        k = src[i]
-        keys[i] = k ^ _SIGN if k & _SIGN else ~k
-
-
-@njit(cache=True)
-def _edges_from_sorted(w, n_bins, out):
-    """Write the interior edges of sorted sample w into out (2 * (n_bins - 1) long); return count.
-
-    One bin per distinct value when there are <= n_bins of them. Otherwise the order statistics
-    r_j = w[(j * len(w)) // n_bins], j = 1..n_bins-1, and, where r_j lies in a run of >= 2 tied
-    values holding at least half a grid step (2 * n_bins * run >= len(w)), also the first value
-    after that run: a split can then fall on either side of a heavy tie, not only before it.
-    Sorted, without duplicates and without the minimum.
-    """
-    size = w.shape[0]
-    if size == 0:
-        return 0
-    distinct = 1
-    for i in range(1, size):
-        if w[i] != w[i - 1]:
-            distinct += 1
-            if distinct > n_bins:
-                break
-    k = 0
-    if distinct <= n_bins:
-        for i in range(1, size):
-            if w[i] != w[i - 1]:
-                out[k] = w[i]
-                k += 1
-        return k
-    last = w[0]
-    for j in range(1, n_bins):
-        r = (j * size) // n_bins
-        e = w[r]
-        if e > last:
-            out[k] = e
-            k += 1
-            last = e
-        if (r + 1 < size and w[r + 1] == e) or (r > 0 and w[r - 1] == e):
-            run_end = np.searchsorted(w, e, side="right")
-            run = run_end - np.searchsorted(w, e, side="left")
-            if run_end < size and 2 * n_bins * run >= size and w[run_end] > last:
-                last = w[run_end]
-                out[k] = last
-                k += 1
-    return k
-
-
-@njit(cache=True, parallel=True)
-def _quantile_edges(
-    x_flat, n_rows, n_features, f_order, n_bins, specials, special_offsets, sample_size, seed,
-    out_edges, out_counts,
-):
-    """Equal-frequency edges per feature from the valid (not NaN, not special) values.
-
-    `seed` is a uint64. More than sample_size valid values: draw sample_size of them uniformly
-    with replacement, index k = splitmix64(seed + (k + 1) * golden) mod n_valid (the same stream
-    for every feature).
-    """
-    base = seed
-    for f in prange(n_features):
-        valid = np.empty(n_rows, dtype=np.float64)
-        s_lo = special_offsets[f]
-        s_hi = special_offsets[f + 1]
-        m = 0
-        for i in range(n_rows):
-            v = x_flat[f * n_rows + i] if f_order else x_flat[i * n_features + f]
-            if v != v:
-                continue
-            special = False
-            for s in range(s_lo, s_hi):
-                if v == specials[s]:
-                    special = True
-            if not special:
-                valid[m] = v
-                m += 1
-        if m > sample_size:
-            sample = np.empty(sample_size, dtype=np.float64)
-            n_valid = np.uint64(m)
-            for k in range(sample_size):
-                draw = _splitmix64(base + _GOLDEN * np.uint64(k + 1)) % n_valid
-                sample[k] = valid[np.int64(draw)]
-        else:
-            sample = valid[:m]
-        _radix_sort(sample, np.empty(sample.shape[0], dtype=np.float64))
-        out_counts[f] = _edges_from_sorted(sample, n_bins, out_edges[f])

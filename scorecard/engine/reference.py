@@ -41,7 +41,7 @@ def quantile_edges(
     seed: int = 0,
 ) -> np.ndarray:
     """Interior equal-frequency edges with the engine's tie rules (see api.quantile_edges)."""
-    values = valid_values(np.asarray(x, dtype=np.float64), special_values)
+    values = valid_values(np.asarray(x, dtype=np.float64), special_values) + 0.0  # -0.0 -> 0.0
     if values.size > sample_size:
         values = values[sample_indices(seed, sample_size, values.size)]
     if values.size == 0:

@@ -61,6 +61,16 @@ def woe_table(goods: object, bads: object, *, alpha: float | None = None) -> pd.
     towards k or the smoothing decision. ``df.attrs`` holds ``alpha``, ``woe_cov`` (the
     :func:`woe_covariance` matrix), ``iv`` (the sum of ``iv_contrib``) and ``woe_sign``.
     """
+    columns = woe_columns(goods, bads, alpha=alpha)
+    attrs = {key: columns.pop(key) for key in ("alpha", "woe_cov", "iv", "woe_sign")}
+    frame = pd.DataFrame(columns)
+    frame.attrs.update(attrs)
+    return frame
+
+
+def woe_columns(goods: object, bads: object, *, alpha: float | None = None) -> dict[str, object]:
+    """`woe_table`'s columns as arrays and its ``attrs`` as entries of one dict, without building
+    a DataFrame (binning tables are built by the hundred)."""
     parts = _woe_parts(goods, bads, alpha)
     goods_arr = np.asarray(goods)
     bads_arr = np.asarray(bads)
@@ -75,22 +85,20 @@ def woe_table(goods: object, bads: object, *, alpha: float | None = None) -> pd.
         event_rate = np.where(total > 0, bads_col / total, np.nan)
     empty = np.isnan(woe)
     iv_contrib = np.where(empty, 0.0, (p_good - q_bad) * np.where(empty, 0.0, woe))
-    frame = pd.DataFrame(
-        {
-            "bin": np.arange(total.size, dtype=np.int64),
-            "goods": goods_col,
-            "bads": bads_col,
-            "total": total,
-            "share": total / total.sum(),
-            "event_rate": event_rate,
-            "p_good": p_good,
-            "q_bad": q_bad,
-            "woe": woe,
-            "woe_se": np.sqrt(np.diag(cov)),
-            "iv_contrib": iv_contrib,
-        }
-    )
-    frame.attrs.update(
-        {"alpha": parts["alpha"], "woe_cov": cov, "iv": float(iv_contrib.sum()), "woe_sign": WOE_SIGN}
-    )
-    return frame
+    return {
+        "bin": np.arange(total.size, dtype=np.int64),
+        "goods": goods_col,
+        "bads": bads_col,
+        "total": total,
+        "share": total / total.sum(),
+        "event_rate": event_rate,
+        "p_good": p_good,
+        "q_bad": q_bad,
+        "woe": woe,
+        "woe_se": np.sqrt(np.diag(cov)),
+        "iv_contrib": iv_contrib,
+        "alpha": parts["alpha"],
+        "woe_cov": cov,
+        "iv": float(iv_contrib.sum()),
+        "woe_sign": WOE_SIGN,
+    }

@@ -13,7 +13,7 @@ from scipy.stats import chi2_contingency
 
 from merge_oracle import brute_force_merge
 
-from scorecard.binning import MergeResult, optimal_merge
+from scorecard.binning import MergeResult, _solver, optimal_merge
 from scorecard.binning._solver import _TREND_CODES, _next_phase
 from scorecard.exceptions import InputError
 
@@ -321,3 +321,22 @@ def test_result_is_immutable_and_keeps_count_dtype():
 def test_bad_input_raises_input_error(kwargs, match):
     with pytest.raises(InputError, match=match):
         optimal_merge(**kwargs)
+
+
+def test_simple_step_equals_the_general_dynamic_programme():
+    """The usual case (monotone or no trend, no bin limit, no neighbour test) takes a tighter
+    loop; it makes the same choices, ties included, as the general loop, here forced by a
+    chi-square critical value of 0 (every neighbour pair passes)."""
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(1, 30))
+        goods = rng.integers(0, 40, n).astype(float)  # small integers: many exact ties
+        bads = rng.integers(0, 10, n).astype(float)
+        total_goods, total_bads = goods.sum() + 3, bads.sum() + 2
+        for trend in (0, 1, 2):
+            for min_rows in (0.0, 0.1 * (total_goods + total_bads)):
+                args = (goods, bads, total_goods, total_bads, trend, min_rows, 1.0, 1.0, 0)
+                simple = _solver._optimal_merge_dp(*args, -1.0)
+                general = _solver._optimal_merge_dp(*args, 0.0)
+                assert np.array_equal(simple[0], general[0])
+                assert simple[1] == general[1]

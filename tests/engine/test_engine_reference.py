@@ -240,3 +240,48 @@ def test_read_only_inputs(data):
     edges = engine.quantile_edges_many(Xr, 6, special_values=specials)
     ours = engine.count_numeric(Xr, edges, yr, special_values=specials, weights=wr)
     _same(ours, ref.count_numeric(X, edges, label, specials, weights), exact=False)
+
+
+@pytest.mark.parametrize(
+    "edges",
+    [
+        np.array([0.5]),  # one edge: no grid cells
+        np.array([-np.inf, 0.0, 1e300]),  # infinite edge, range near overflow
+        np.array([1.0, 1.0 + 2**-52, 1.0 + 2**-51, 3.0]),  # adjacent floats share a cell
+        np.array([-5.0, 1e-300, 2e-300, 1e5, np.inf]),  # many edges in one cell, +inf edge
+        np.concatenate([np.linspace(0.0, 1e-9, 150), np.linspace(1.0, 1e6, 150)]),  # skewed
+    ],
+)
+def test_count_numeric_edge_grid_matches_reference(edges):
+    """The counting pass finds bins through a grid over the edges' range; its cells may hold
+    many edges or none, and values may lie on edges, outside the range or be infinite."""
+    rng = np.random.default_rng(7)
+    finite = edges[np.isfinite(edges)]
+    x = np.concatenate([
+        edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf),
+        rng.choice(finite, 500) * (1 + rng.normal(scale=1e-3, size=500)),
+        rng.normal(size=500) * 10.0 ** rng.integers(-300, 300, 500),
+        [np.inf, -np.inf, np.nan, 0.0, -0.0, 1.7e308, -1.7e308],
+    ])
+    label = (rng.random(x.size) < 0.3).astype(np.int8)
+    ours, lows, highs = engine.count_numeric_extent(x.reshape(-1, 1), [edges], label)
+    assert np.array_equal(ours[0], ref.count_numeric(x.reshape(-1, 1), [edges], label)[0])
+    bins = ref.assign_numeric(x, edges)
+    for b in range(edges.size + 1):
+        inside = x[(bins == b) & ~np.isnan(x)]
+        assert lows[0][b] == (inside.min() if inside.size else np.inf)
+        assert highs[0][b] == (inside.max() if inside.size else -np.inf)
+
+
+def test_quantile_edges_read_negative_zero_as_zero():
+    """np.sort leaves -0.0 and +0.0 in any order; both are read as +0.0, so an edge at zero is
+    always +0.0 and the edges match the twin whatever the signs of the zeros."""
+    rng = np.random.default_rng(3)
+    x = np.round(rng.normal(size=50_000) * 0.4)
+    x[rng.random(x.size) < 0.5] *= -1.0  # half the zeros become -0.0
+    assert np.signbit(x[x == 0]).any()
+    for n_bins, sample_size in ((5, 200_000), (20, 10_000), (200, 200_000)):
+        ours = engine.quantile_edges(x, n_bins, sample_size=sample_size)
+        assert np.array_equal(ours, ref.quantile_edges(x, n_bins, (), sample_size))
+        assert not np.signbit(ours[ours == 0]).any()
+    assert np.array_equal(engine.quantile_edges(x, 20), engine.quantile_edges(x + 0.0, 20))
