@@ -96,7 +96,7 @@ def _readings(value: float) -> list[float]:
     """The value, its float32 rounding, and that float32's shortest decimal read as float64."""
     single = np.float32(value)
     out = [value]
-    if np.isfinite(single):
+    if math.isfinite(single):  # math, not a numpy ufunc: ten times faster on one scalar
         out += [float(single), float(str(single))]
     return out
 
