@@ -216,6 +216,15 @@ def test_cli_fairness_report_and_points(tmp_path):
     assert result.exit_code == 0, result.output
     assert "per characteristic" in result.output and "front" in result.output
     front = ParetoFront.from_json(out.read_text())
+    # about 11 foreign workers among the 300 hold-out rows (n_eff < 50): every compliance test
+    # is flagged in the JSON, in the report's flag column, and explained under the table
+    table = front.characteristics
+    assert not table.compliance_reliable.any()
+    assert table.compliance_note.str.startswith("unreliable: too few counts").all()
+    lines = result.output.splitlines()
+    assert "flag" in lines[lines.index(next(x for x in lines if x.startswith("per characteristic"))) + 1]
+    for name in table.characteristic:
+        assert f"* {name} (foreign_worker): unreliable: too few counts" in result.output
     assert len(front.points) == 3 and front.meta["z"] == pytest.approx(1.6448536, rel=1e-6)
     for key in ("epsilon", "characteristics", "iv_perf_sum", "iv_fair_sum", "auc", "auc_ci",
                 "air", "air_ci", "cutoff", "dominated", "spec"):
