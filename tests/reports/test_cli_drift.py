@@ -53,6 +53,13 @@ def test_text_and_html_output(files, tmp_path, spec, development, book):
              for r in rows if r.get("p_material_note")]
     assert [x for x in result.stdout.splitlines() if x.startswith("* ")] == [
         f"{n} (docs/STATISTICS.md section 7)" for n in notes]
+    few = tmp_path / "few.csv"  # 40 current rows: n_eff < 50, every material test is flagged
+    book[book["application_month"] == "2023-12"].head(40).to_csv(few, index=False)
+    small = run("drift", files / "model.json", "--reference", files / "reference.parquet",
+                "--current", few)
+    assert small.exit_code == 0, small.output
+    flagged = [x for x in small.stdout.splitlines() if x.startswith("* p>0.10 / p>0.25 of ")]
+    assert len(flagged) == len(rows) and all("unreliable: too few counts" in x for x in flagged)
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "2023-12" in page
 
