@@ -128,12 +128,18 @@ def category_text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """A column as integer codes of its category texts (-1 = missing) and those distinct texts.
 
     The same categories as `category_text` row by row, but the text rule runs on the distinct
-    values only (pandas categorical codes, or one factorize), so a column of a million rows costs
-    one hashing pass. Texts are an object array in order of first appearance.
+    values only (pandas categorical codes, a parallel hashing pass over the Arrow buffers of a
+    pyarrow-backed text column (`scorecard.engine.text`), or one factorize), so a column of a
+    million rows costs one hashing pass. Texts are an object array in order of first appearance.
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         raw = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
         uniques = pd.Series(series.cat.categories, dtype=series.cat.categories.dtype)
+    elif (arrow := _arrow_text(series)) is not None:
+        from scorecard.engine.text import factorize_arrow  # numba: imported when needed
+
+        raw, values = factorize_arrow(arrow)
+        uniques = pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
     else:
         raw, values = pd.factorize(series, use_na_sentinel=True)
         if (series.dtype == object and pd.api.types.infer_dtype(values) != "string"
@@ -142,5 +148,20 @@ def category_text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             raw, values = pd.factorize(category_text(series), use_na_sentinel=True)
         uniques = pd.Series(values)
     codes, texts = pd.factorize(category_text(uniques), use_na_sentinel=True)
+    texts = np.asarray(texts, dtype=object)
+    if np.array_equal(codes, np.arange(len(uniques))):  # the text rule merged nothing
+        return raw, texts
     lookup = np.append(codes.astype(np.int64), -1)  # raw code -1 (missing) picks the last entry
-    return lookup[raw], np.asarray(texts, dtype=object)
+    return lookup[raw], texts
+
+
+def _arrow_text(series: pd.Series) -> object:
+    """The pyarrow array behind a pyarrow-backed text column (pandas' ``str``), else None."""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.ArrowDtype)
+            or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")):
+        return None
+    from scorecard.engine.text import is_arrow_text
+
+    values = series.array.__arrow_array__()
+    return values if is_arrow_text(values) else None
