@@ -29,23 +29,24 @@ def check_metric(metric: object) -> None:
 
 
 def bin_values(table: BinningTable, metric: str) -> np.ndarray:
-    """Per-bin output for the map kernels; categorical tables get one extra 'Unseen' slot."""
+    """Per-bin output for the map kernels (float64 WoE, int64 bin indices for "bin" and
+    "label"); categorical tables get one extra 'Unseen' slot."""
     n = table.n_bins
     if metric == "woe":
         values = table.transform_woe
         extra = 0.0
     else:
-        values = np.arange(n, dtype=np.float64)
-        extra = -1.0 if metric == "bin" else float(n)
+        values = np.arange(n, dtype=np.int64)
+        extra = -1 if metric == "bin" else n
     if table.dtype == CATEGORICAL:
         values = np.append(values, extra)
-    return np.ascontiguousarray(values, dtype=np.float64)
+    return np.ascontiguousarray(values, dtype=np.float64 if metric == "woe" else np.int64)
 
 
 def categorical_values(
     table: BinningTable, series: pd.Series, values: np.ndarray, out: np.ndarray
 ) -> int:
-    """Write ``values[bin]`` of every row of a categorical column into `out` (1-D float64);
+    """Write ``values[bin]`` of every row of a categorical column into `out` (1-D, values' dtype);
     return the number of rows with a category not seen in fit.
 
     The column is coded once (`category_text_codes`: the text rule on its distinct values only);
@@ -77,13 +78,11 @@ def categorical_values(
 
 def finish_metric(out: np.ndarray, tables: Sequence[BinningTable], metric: str) -> np.ndarray:
     """The mapped values as the metric's output: WoE float64, bin int64, or label object."""
-    if metric == "bin":
-        return out.astype(np.int64)
     if metric == "label":
         labelled = np.empty(out.shape, dtype=object)
         for f, table in enumerate(tables):
             names = np.asarray([*table.labels, UNSEEN_LABEL], dtype=object)
-            labelled[:, f] = names[out[:, f].astype(np.int64)]
+            labelled[:, f] = names[out[:, f]]
         return labelled
     return out
 
@@ -94,11 +93,12 @@ def transform_frame(
     """Transform `columns` of `frame` with their `tables`: (n_rows, n_columns) output as the
     metric asks (see `finish_metric`), and the unseen-category row count per column.
 
-    Every column is written straight into one preallocated Fortran-ordered float64 array: a
-    numeric column by the engine's map kernel reading the frame's own buffer (no matrix copy), a
-    categorical one through the codes of its distinct values.
+    Every column is written straight into one preallocated Fortran-ordered array (float64 WoE,
+    or int64 bin indices): a numeric column by the engine's map kernel reading the frame's own
+    buffer (no matrix copy), a categorical one through the codes of its distinct values.
     """
-    out = np.empty((len(frame), len(tables)), dtype=np.float64, order="F")
+    dtype = np.float64 if metric == "woe" else np.int64
+    out = np.empty((len(frame), len(tables)), dtype=dtype, order="F")
     unseen = [0] * len(tables)
     for j, (name, table) in enumerate(zip(columns, tables)):
         values = bin_values(table, metric)

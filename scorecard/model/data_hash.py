@@ -27,6 +27,7 @@ DATA_HASH_METHOD = (
 )
 
 _NAN = np.float64(np.nan)
+_NAN_BITS = np.uint64(0x7FF8000000000000)
 
 
 def _first_appearance(codes: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,10 +43,11 @@ def _update_column(digest: "hashlib._Hash", name: str, series: pd.Series) -> Non
     digest.update(name.encode("utf-8") + b"\0")
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = (series.to_numpy() if dtype == np.float64  # the frame's buffer, no copy
+                  else series.to_numpy(dtype=np.float64, na_value=np.nan))
         missing = np.isnan(values)
-        if missing.any():
-            values = np.where(missing, _NAN, values)
+        if missing.any() and np.any(values.view(np.uint64)[missing] != _NAN_BITS):
+            values = np.where(missing, _NAN, values)  # one bit pattern for every NaN
         digest.update(b"N")
         digest.update(np.ascontiguousarray(values, dtype="<f8"))
         return

@@ -63,7 +63,7 @@ from scorecard.model.scoring import (
 from scorecard.options import ENCODINGS
 from scorecard.parameters import Choice, Integral, Interval, Real, check_params
 from scorecard.protected import warn_protected
-from scorecard.validation import binary_target, check_weights
+from scorecard.validation import binary_target, check_weights, coding_once
 
 __all__ = [
     "CoefficientSignWarning",
@@ -297,6 +297,11 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     def fit(self, X: object, y: object, sample_weight: object = None) -> Scorecard:
         """Bin (unless the binning process is fitted), fit the encoding, scale to points."""
         self._validate_params()
+        with coding_once():  # text columns coded once for binning, bins, spec scorer and hash
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X: object, y: object, sample_weight: object) -> Scorecard:
+        """`fit` after the parameter check."""
         scaling = PointsScaling(self.base_score, self.base_odds, self.pdo, self.min_score,
                                 self.max_score)
         frame = _as_frame(X)
