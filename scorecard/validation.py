@@ -147,6 +147,11 @@ def category_text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 _CODED: ContextVar[dict | None] = ContextVar("coded_columns", default=None)
 
 
+def coding_once_active() -> bool:
+    """Whether this thread is inside `coding_once` (then `category_text_codes` remembers)."""
+    return _CODED.get() is not None
+
+
 @contextmanager
 def coding_once() -> Iterator[None]:
     """Within the block, `category_text_codes` codes each column buffer once and hands the same
@@ -162,7 +167,7 @@ def coding_once() -> Iterator[None]:
 def _buffer_key(series: pd.Series) -> tuple[tuple | None, object]:
     """A key for the column's buffer (its identity and extent) and the object holding it; None
     for columns whose buffer is not reached without a copy (and categoricals: codes are free)."""
-    if (arrow := _arrow_text(series)) is not None:
+    if (arrow := arrow_text(series)) is not None:
         return ("arrow", id(arrow), len(arrow)), arrow
     if not isinstance(series.dtype, np.dtype):
         return None, None
@@ -176,7 +181,7 @@ def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(series.dtype, pd.CategoricalDtype):
         raw = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
         uniques = pd.Series(series.cat.categories, dtype=series.cat.categories.dtype)
-    elif (arrow := _arrow_text(series)) is not None:
+    elif (arrow := arrow_text(series)) is not None:
         from scorecard.engine.text import factorize_arrow  # numba: imported when needed
 
         raw, values = factorize_arrow(arrow)
@@ -196,7 +201,7 @@ def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return lookup[raw], texts
 
 
-def _arrow_text(series: pd.Series) -> object:
+def arrow_text(series: pd.Series) -> object:
     """The pyarrow array behind a pyarrow-backed text column (pandas' ``str``), else None."""
     dtype = series.dtype
     if not (isinstance(dtype, pd.ArrowDtype)

@@ -18,7 +18,8 @@ from scorecard.binning.table import UNSEEN_LABEL, BinningTable
 from scorecard.engine.mapping import map_numeric
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, METRICS, NUMERIC
-from scorecard.validation import category_text_codes
+from scorecard.engine.text import code_arrow
+from scorecard.validation import arrow_text, category_text_codes, coding_once_active
 
 __all__ = ["check_metric", "transform_frame"]
 
@@ -49,23 +50,34 @@ def categorical_values(
     """Write ``values[bin]`` of every row of a categorical column into `out` (1-D, values' dtype);
     return the number of rows with a category not seen in fit.
 
-    The column is coded once (`category_text_codes`: the text rule on its distinct values only);
-    each distinct value is looked up among the fitted categories, and the rows then take their
-    value in one gather. Unseen categories go to the table's unseen bin (or the extra slot of
+    The column is coded once (`category_text_codes`: the text rule on its distinct values only;
+    pyarrow-backed text straight from its buffers by `engine.text.code_arrow`); each distinct
+    value is looked up among the fitted categories, and the rows then take their value in one
+    pass. Unseen categories go to the table's unseen bin (or the extra slot of
     `bin_values` for unseen="zero"); missing to the missing bin.
     """
-    codes, uniques = category_text_codes(series)
+    arrow = None if coding_once_active() else arrow_text(series)
+    if arrow is not None:  # Arrow text: rows mapped straight from the buffers, no codes array
+        coded = code_arrow(arrow)
+        uniques = coded.uniques.to_numpy(zero_copy_only=False)  # text rule: strings as they are
+    else:
+        codes, uniques = category_text_codes(series)
     fitted = table.categories or {}
     found = pd.Index(list(fitted), dtype=object).get_indexer(uniques)
     unseen_bin = table.unseen_bin if table.unseen_bin >= 0 else table.n_bins
     bin_of = np.array([*fitted.values(), unseen_bin], dtype=np.int64)
-    # One value per distinct category, then missing (code -1 wraps to the last entry).
-    per_code = np.append(values[bin_of[found]], values[table.missing_bin])
-    np.take(per_code, codes, out=out, mode="wrap")
+    per_code = values[bin_of[found]]
+    if arrow is not None:
+        coded.take(per_code, values[table.missing_bin], out=out)
+    else:  # one value per distinct category, then missing (code -1 wraps to the last entry)
+        np.take(np.append(per_code, values[table.missing_bin]), codes, out=out, mode="wrap")
     unseen = found < 0
     if not unseen.any():
         return 0
-    n_unseen = int(np.count_nonzero(np.isin(codes, np.flatnonzero(unseen))))
+    if arrow is not None:
+        n_unseen = int(coded.counts[unseen].sum())
+    else:
+        n_unseen = int(np.count_nonzero(np.isin(codes, np.flatnonzero(unseen))))
     if table.unseen == "error":
         examples = [str(u) for u in np.asarray(uniques, dtype=object)[unseen][:5]]
         raise InputError(

@@ -5,7 +5,8 @@ its bytes packed into a uint64 when it has at most 7 bytes (exact: equal keys me
 and a 64-bit FNV-1a hash with the top bit set otherwise (then equal keys are confirmed byte by
 byte). Rows are split into chunks factorized in parallel; the chunks' few distinct values are
 then merged in chunk order, so codes number the values in order of first appearance, as
-`pandas.factorize` does.
+`pandas.factorize` does. A second parallel pass writes each row's global code, or straight away
+a value per code (a transform's WoE), so no intermediate array of codes is needed.
 """
 
 from __future__ import annotations
@@ -105,35 +106,50 @@ def _factorize_rows(offsets, data, validity, bit0, has_validity, rows, lo, hi, c
 
 
 @njit(cache=True, parallel=True)
-def _factorize_utf8(offsets, data, validity, bit0, has_validity, n_chunks, codes):
-    """codes[r] = code of row r's text (-1 = null), in order of first appearance; returns the
-    first row of every distinct text, in code order."""
+def _factorize_chunks(offsets, data, validity, bit0, has_validity, n_chunks, local, counts):
+    """Factorize rows in chunks: local[r] = row r's code within its chunk (-1 = null), and
+    counts[starts[c] + u] its number of rows. Returns (starts, merged, first): chunk c's
+    distinct values are merged[starts[c] ...] in the global numbering (order of first
+    appearance), whose first rows are `first`."""
     n = offsets.shape[0] - 1
     chunk = (n + n_chunks - 1) // n_chunks
     local_first = np.empty(n, dtype=np.int64)
-    counts = np.zeros(n_chunks, dtype=np.int64)
+    n_local = np.zeros(n_chunks, dtype=np.int64)
     no_rows = np.empty(0, dtype=np.int64)
     for c in prange(n_chunks):
         lo = min(n, c * chunk)
         hi = min(n, lo + chunk)
-        counts[c] = _factorize_rows(offsets, data, validity, bit0, has_validity, no_rows, lo, hi,
-                                    codes, local_first)
+        n_local[c] = _factorize_rows(offsets, data, validity, bit0, has_validity, no_rows, lo,
+                                     hi, local, local_first)
+        for r in range(lo, hi):  # counts[lo + u] for now: chunk c's codes are below hi - lo
+            if local[r] >= 0:
+                counts[lo + local[r]] += 1
     starts = np.zeros(n_chunks + 1, dtype=np.int64)
     for c in range(n_chunks):
-        starts[c + 1] = starts[c] + counts[c]
+        starts[c + 1] = starts[c] + n_local[c]
     candidates = np.empty(starts[n_chunks], dtype=np.int64)
     for c in range(n_chunks):
         lo = min(n, c * chunk)
-        candidates[starts[c] : starts[c + 1]] = local_first[lo : lo + counts[c]]
+        for u in range(n_local[c]):  # moves left (starts[c] <= lo): a forward copy is safe
+            candidates[starts[c] + u] = local_first[lo + u]
+            counts[starts[c] + u] = counts[lo + u]
     merged = np.empty(candidates.shape[0], dtype=np.int64)
     first = np.empty(candidates.shape[0], dtype=np.int64)
     n_unique = _factorize_rows(offsets, data, validity, bit0, False, candidates, 0,
                                candidates.shape[0], merged, first)
+    return starts, merged, first[:n_unique]
+
+
+@njit(cache=True, parallel=True)
+def _take_coded(local, n_chunks, starts, merged, per_code, missing, out):
+    """out[r] = per_code[global code of row r], or `missing` for a null: codes or mapped values
+    written in one pass."""
+    n = local.shape[0]
+    chunk = (n + n_chunks - 1) // n_chunks
     for c in prange(n_chunks):
         lo = min(n, c * chunk)
         hi = min(n, lo + chunk)
         base = starts[c]
         for r in range(lo, hi):
-            if codes[r] >= 0:
-                codes[r] = merged[base + codes[r]]
-    return first[:n_unique]
+            code = local[r]
+            out[r] = missing if code < 0 else per_code[merged[base + code]]

@@ -81,3 +81,42 @@ def test_bad_buffers_raise_input_error():
         text.factorize_utf8(np.array([0, 1, 2]), data, np.zeros(1, dtype=np.int64))
     with pytest.raises(InputError, match="pyarrow"):
         text.factorize_arrow(pa.array([1, 2]))
+
+
+def test_coded_text_counts_and_take_match_the_codes():
+    values = _values(250_000, seed=11)
+    coded = text.code_arrow(pa.array(values, type=pa.large_string()))
+    codes = coded.codes()
+    assert np.array_equal(coded.counts, np.bincount(codes[codes >= 0], minlength=coded.first.size))
+    per_code = np.random.default_rng(0).normal(size=coded.first.size)
+    want = np.where(codes >= 0, per_code[np.maximum(codes, 0)], -7.5)
+    assert np.array_equal(coded.take(per_code, -7.5), want)
+    out = np.empty(codes.size, dtype=np.int64)
+    coded.take(np.arange(coded.first.size) * 3, -1, out=out)
+    assert np.array_equal(out, np.where(codes >= 0, codes * 3, -1))
+    with pytest.raises(InputError, match="per_code"):
+        coded.take(per_code[:-1], 0.0)
+
+
+def test_transform_of_arrow_text_equals_the_object_column():
+    import warnings
+
+    from scorecard.binning import BinningProcess
+
+    rng = np.random.default_rng(4)
+    n = 30_000
+    levels = np.array(["a", "b", "c", "d", "é", None], dtype=object)
+    text_values = levels[rng.integers(0, levels.size, n)]
+    y = (rng.random(n) < np.where(text_values == "a", 0.4, 0.15)).astype(int)
+    fit_frame = pd.DataFrame({"t": pd.Series(text_values, dtype=object)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        process = BinningProcess(categorical=["t"], selection=None).fit(fit_frame, y)
+    new = text_values.copy()
+    new[::7] = "never seen"
+    for metric in ("woe", "bin", "label"):
+        want = process.transform(pd.DataFrame({"t": pd.Series(new, dtype=object)}), metric=metric)
+        want_unseen = dict(process.unseen_counts_)
+        got = process.transform(pd.DataFrame({"t": pd.Series(new, dtype="str")}), metric=metric)
+        assert np.array_equal(got, want) and got.dtype == want.dtype
+        assert process.unseen_counts_ == want_unseen and want_unseen["t"] == (new == "never seen").sum()
