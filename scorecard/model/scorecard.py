@@ -23,10 +23,12 @@ selection, encodings, neutral bins, scaling and the spec to their own modules.
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import math
 import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -312,6 +314,12 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         weights = check_weights(sample_weight, len(frame))
 
         process = self._fit_binning(frame, label, weights)
+        # The data hash (sha256 releases the GIL) runs beside the model fit; text codes come from
+        # the binning's (the thread runs in a copy of this context, so it sees `coding_once`).
+        hashing = ThreadPoolExecutor(1, thread_name_prefix="scorecard-hash")
+        digest = hashing.submit(contextvars.copy_context().run, training_data_sha256, frame,
+                                y_values, target_name)
+        hashing.shutdown(wait=False)
         selected = list(process.selected_)
         if not selected:
             raise InputError(
@@ -369,7 +377,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         pd_train = 1.0 / (1.0 + np.exp(-scaling.log_odds_bad(exact)))
         self.train_metrics_ = metrics.evaluate(label, spec_score, pd_train, hl_df="fitted")
         self.n_train_ = int(len(frame))
-        self.data_sha256_ = training_data_sha256(frame, y_values, target_name)
+        self.data_sha256_ = digest.result()
         spec["training"] = {
             "n_rows": self.n_train_,
             "data_sha256": self.data_sha256_,
