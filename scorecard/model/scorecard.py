@@ -23,7 +23,6 @@ selection, encodings, neutral bins, scaling and the spec to their own modules.
 
 from __future__ import annotations
 
-import contextvars
 import copy
 import math
 import os
@@ -43,7 +42,7 @@ from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError
 from scorecard.model import metrics, spec as spec_module
 from scorecard.model.card_spec import card_spec, require_score_spread
-from scorecard.model.data_hash import DATA_HASH_METHOD, columns_sha256
+from scorecard.model.data_hash import DATA_HASH_METHOD, columns_hash_parts, sha256_of
 from scorecard.model.encodings import (
     CoefficientSignWarning,
     EncodingFit,
@@ -123,10 +122,14 @@ def _as_frame(X: object, names: Sequence[str] | None = None) -> pd.DataFrame:
 def training_data_sha256(X: pd.DataFrame, y: object, target_name: str = "target") -> str:
     """sha256 of the training data, X's columns followed by the target column, hashed from their
     buffers as `scorecard.model.data_hash.DATA_HASH_METHOD` says (same rows, same digest)."""
+    return sha256_of(_training_hash_parts(X, y, target_name))
+
+
+def _training_hash_parts(X: pd.DataFrame, y: object, target_name: str) -> list:
     frame = _as_frame(X)
     columns = [(str(name), frame.iloc[:, j]) for j, name in enumerate(frame.columns)
                if name != target_name]
-    return columns_sha256([*columns, (target_name, pd.Series(np.asarray(y)))])
+    return columns_hash_parts([*columns, (target_name, pd.Series(np.asarray(y)))])
 
 
 def _bad_value_of(y: object, label: np.ndarray) -> object:
@@ -314,11 +317,10 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         weights = check_weights(sample_weight, len(frame))
 
         process = self._fit_binning(frame, label, weights)
-        # The data hash (sha256 releases the GIL) runs beside the model fit; text codes come from
-        # the binning's (the thread runs in a copy of this context, so it sees `coding_once`).
+        # The data hash runs beside the model fit: its buffers (text codes from the binning's)
+        # are read here, the thread only hashes them (sha256 releases the GIL).
         hashing = ThreadPoolExecutor(1, thread_name_prefix="scorecard-hash")
-        digest = hashing.submit(contextvars.copy_context().run, training_data_sha256, frame,
-                                y_values, target_name)
+        digest = hashing.submit(sha256_of, _training_hash_parts(frame, y_values, target_name))
         hashing.shutdown(wait=False)
         selected = list(process.selected_)
         if not selected:
