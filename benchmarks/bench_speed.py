@@ -9,7 +9,8 @@ in x0 declared to both sides, 15% bad rate. Also run by `make bench` (benchmarks
 
 Steps (median of --repeat, warm: a 20,000-row run first; the load average is printed beside
 every figure, because the machine may be shared):
-  ours        BinningProcess fit and WoE transform; Scorecard(woe-lr) fit (binning, model,
+  ours        BinningProcess fit and WoE transform (n_jobs=None: one thread, the default; and
+              n_jobs=-1: every core); Scorecard(woe-lr) fit (binning, model,
               spec, training metrics and the training data's sha256 included); score; 3 reason
               codes; the training-data hash alone.
   optbinning  BinningProcess fit and transform(metric="woe"); Scorecard (LogisticRegression,
@@ -17,7 +18,7 @@ every figure, because the machine may be shared):
   CLI         `scorecard fit` and `scorecard score --reason-codes 3` on the table as parquet,
               timed end to end as fresh processes (import, read, work, write; numba cache warm).
 --memory-rows N (e.g. 10000000) also runs ours on N rows in a fresh process: fit and transform
-times and the peak resident memory above the loaded input (VmHWM after reset), against the
+(one thread, then every core) times and the peak resident memory above the loaded input (VmHWM after reset), against the
 input's own size.
 --compare DIR first runs ours from another checkout DIR (its `scorecard` package first on the
 path, in a fresh process, same table and steps): before/after in one run, e.g.
@@ -85,6 +86,10 @@ def ours(frame, y, repeat: int) -> dict[str, float]:
     s, load, _ = _timed(lambda: process.transform(frame), repeat)
     _line("ours WoE transform", s, load)
     out["transform"] = s
+    process.set_params(n_jobs=-1)
+    s, load, _ = _timed(lambda: process.transform(frame), repeat)
+    _line("ours WoE transform, n_jobs=-1 (every core)", s, load)
+    process.set_params(n_jobs=None)
     s, load, _ = _timed(lambda: training_data_sha256(frame, y, "target"), repeat)
     _line("ours training-data sha256 (from column buffers)", s, load)
     out["hash"] = s
@@ -177,17 +182,19 @@ def memory_worker(rows: int) -> None:
         frame.iloc[:WARM_ROWS], y[:WARM_ROWS]).transform(frame.iloc[:WARM_ROWS])
     input_mb = frame.memory_usage(deep=True).sum() / 2**20
     result = {"rows": rows, "input_mb": input_mb}
-    for step in ("fit", "transform"):
+    for step in ("fit", "transform", "transform_all_cores"):
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
         base = _hwm_kb()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if step == "fit":
             process = BinningProcess(categorical=categorical,
                                      special_values=SPECIAL_VALUES).fit(frame, y)
         else:
+            process.set_params(n_jobs=-1 if step == "transform_all_cores" else None)
             process.transform(frame)
         result[f"{step}_s"] = time.perf_counter() - start
+        result[f"{step}_cpu"] = time.process_time() - cpu
         result[f"{step}_peak_mb"] = (_hwm_kb() - base) / 1024
         result[f"{step}_load"] = os.getloadavg()[0]
     print(json.dumps(result))
@@ -219,8 +226,8 @@ def run(rows: int, repeat: int, *, peers: bool = True, cli: bool = True,
                               capture_output=True, text=True, check=True)
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{r['rows']:,} rows (input {r['input_mb']:.0f} MB in memory):")
-        for step in ("fit", "transform"):
-            print(f"  ours {step:<10} {r[step + '_s']:7.2f} s, peak {r[step + '_peak_mb']:6.0f} MB "
+        for step in ("fit", "transform", "transform_all_cores"):
+            print(f"  ours {step:<19} {r[step + '_s']:7.2f} s (cpu {r[step + '_cpu']:6.2f} s), peak {r[step + '_peak_mb']:6.0f} MB "
                   f"above the input ({r[step + '_peak_mb'] / r['input_mb']:.2f}x input)   "
                   f"load {r[step + '_load']:.1f}")
 
