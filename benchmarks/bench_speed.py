@@ -9,17 +9,17 @@ in x0 declared to both sides, 15% bad rate. Also run by `make bench` (benchmarks
 
 Steps (median of --repeat, warm: a 20,000-row run first; the load average is printed beside
 every figure, because the machine may be shared):
-  ours        BinningProcess fit (the default n_jobs=None, one thread, and n_jobs=-1, every
-              core numba may use) and WoE transform; Scorecard(woe-lr) fit (binning, model,
-              spec, training metrics and the training data's sha256 included); score; 3 reason
-              codes; the training-data hash alone.
+  ours        BinningProcess fit (n_jobs=None: one thread, the default; and n_jobs=-1: every
+              core numba may use) and WoE transform (both settings too); Scorecard(woe-lr) fit
+              (binning, model, spec, training metrics and the training data's sha256
+              included); score; 3 reason codes; the training-data hash alone.
   optbinning  BinningProcess fit and transform(metric="woe"); Scorecard (LogisticRegression,
               pdo_odds scaling) fit and score (fit once: it takes long).
   CLI         `scorecard fit` and `scorecard score --reason-codes 3` on the table as parquet,
               timed end to end as fresh processes (import, read, work, write; numba cache warm).
---memory-rows N (e.g. 10000000) also runs ours on N rows in a fresh process: fit (n_jobs=None and
--1) and transform times, CPU seconds and the peak resident memory above the loaded input (VmHWM
-after reset), against the input's own size.
+--memory-rows N (e.g. 10000000) also runs ours on N rows in a fresh process: fit and transform
+(one thread, then every core) times, CPU seconds and the peak resident memory above the loaded
+input (VmHWM after reset), against the input's own size.
 --compare DIR first runs ours from another checkout DIR (its `scorecard` package first on the
 path, in a fresh process, same table and steps): before/after in one run, e.g.
     python benchmarks/bench_speed.py --rows 1000000 --no-peers --no-cli --compare ../main
@@ -95,6 +95,10 @@ def ours(frame, y, repeat: int) -> dict[str, float]:
     s, load, _ = _timed(lambda: process.transform(frame), repeat)
     _line("ours WoE transform", s, load)
     out["transform"] = s
+    process.set_params(n_jobs=-1)
+    s, load, _ = _timed(lambda: process.transform(frame), repeat)
+    _line("ours WoE transform, n_jobs=-1 (every core)", s, load)
+    process.set_params(n_jobs=None)
     s, load, _ = _timed(lambda: training_data_sha256(frame, y, "target"), repeat)
     _line("ours training-data sha256 (from column buffers)", s, load)
     out["hash"] = s
@@ -187,7 +191,7 @@ def memory_worker(rows: int) -> None:
         frame.iloc[:WARM_ROWS], y[:WARM_ROWS]).transform(frame.iloc[:WARM_ROWS])
     input_mb = frame.memory_usage(deep=True).sum() / 2**20
     result = {"rows": rows, "input_mb": input_mb}
-    for step in ("fit", "fit_all_cores", "transform"):
+    for step in ("fit", "fit_all_cores", "transform", "transform_all_cores"):
         with open("/proc/self/clear_refs", "w") as f:
             f.write("5")
         base = _hwm_kb()
@@ -196,6 +200,7 @@ def memory_worker(rows: int) -> None:
             process = BinningProcess(categorical=categorical, special_values=SPECIAL_VALUES,
                                      n_jobs=-1 if step == "fit_all_cores" else None).fit(frame, y)
         else:
+            process.set_params(n_jobs=-1 if step == "transform_all_cores" else None)
             process.transform(frame)
         result[f"{step}_s"] = time.perf_counter() - start
         result[f"{step}_cpu"] = time.process_time() - cpu
@@ -230,8 +235,8 @@ def run(rows: int, repeat: int, *, peers: bool = True, cli: bool = True,
                               capture_output=True, text=True, check=True)
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{r['rows']:,} rows (input {r['input_mb']:.0f} MB in memory):")
-        for step in ("fit", "fit_all_cores", "transform"):
-            print(f"  ours {step:<13} {r[step + '_s']:7.2f} s (cpu {r[step + '_cpu']:6.2f} s), peak {r[step + '_peak_mb']:6.0f} MB "
+        for step in ("fit", "fit_all_cores", "transform", "transform_all_cores"):
+            print(f"  ours {step:<19} {r[step + '_s']:7.2f} s (cpu {r[step + '_cpu']:6.2f} s), peak {r[step + '_peak_mb']:6.0f} MB "
                   f"above the input ({r[step + '_peak_mb'] / r['input_mb']:.2f}x input)   "
                   f"load {r[step + '_load']:.1f}")
 

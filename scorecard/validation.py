@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 import pandas as pd
@@ -128,12 +130,62 @@ def category_text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """A column as integer codes of its category texts (-1 = missing) and those distinct texts.
 
     The same categories as `category_text` row by row, but the text rule runs on the distinct
-    values only (pandas categorical codes, or one factorize), so a column of a million rows costs
-    one hashing pass. Texts are an object array in order of first appearance.
+    values only (pandas categorical codes, a parallel hashing pass over the Arrow buffers of a
+    pyarrow-backed text column (`scorecard.engine.text`), or one factorize), so a column of a
+    million rows costs one hashing pass. Texts are an object array in order of first appearance.
+    Inside `coding_once` a column is coded once.
     """
+    memo = _CODED.get()
+    key, owner = _buffer_key(series) if memo is not None else (None, None)
+    if key is None:
+        return _text_codes(series)
+    if key not in memo:
+        memo[key] = (owner, *_text_codes(series))  # owner keeps the buffer (and its id) alive
+    return memo[key][1], memo[key][2]
+
+
+_CODED: ContextVar[dict | None] = ContextVar("coded_columns", default=None)
+
+
+def coding_once_active() -> bool:
+    """Whether this thread is inside `coding_once` (then `category_text_codes` remembers)."""
+    return _CODED.get() is not None
+
+
+@contextmanager
+def coding_once() -> Iterator[None]:
+    """Within the block, `category_text_codes` codes each column buffer once and hands the same
+    codes (not to be modified) to every later call: a scorecard fit codes its text columns for
+    the binning, the bins, the spec scorer and the data hash once. Per thread (a ContextVar)."""
+    token = _CODED.set({})
+    try:
+        yield
+    finally:
+        _CODED.reset(token)
+
+
+def _buffer_key(series: pd.Series) -> tuple[tuple | None, object]:
+    """A key for the column's buffer (its identity and extent) and the object holding it; None
+    for columns whose buffer is not reached without a copy (and categoricals: codes are free)."""
+    if (arrow := arrow_text(series)) is not None:
+        return ("arrow", id(arrow), len(arrow)), arrow
+    if not isinstance(series.dtype, np.dtype):
+        return None, None
+    values = series.to_numpy()
+    interface = values.__array_interface__
+    return ("numpy", interface["data"][0], values.shape, values.strides, values.dtype.str), values
+
+
+def _text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """`category_text_codes` without the memo."""
     if isinstance(series.dtype, pd.CategoricalDtype):
         raw = np.asarray(series.cat.codes.to_numpy(), dtype=np.int64)
         uniques = pd.Series(series.cat.categories, dtype=series.cat.categories.dtype)
+    elif (arrow := arrow_text(series)) is not None:
+        from scorecard.engine.text import factorize_arrow  # numba: imported when needed
+
+        raw, values = factorize_arrow(arrow)
+        uniques = pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
     else:
         raw, values = pd.factorize(series, use_na_sentinel=True)
         if (series.dtype == object and pd.api.types.infer_dtype(values) != "string"
@@ -142,5 +194,20 @@ def category_text_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             raw, values = pd.factorize(category_text(series), use_na_sentinel=True)
         uniques = pd.Series(values)
     codes, texts = pd.factorize(category_text(uniques), use_na_sentinel=True)
+    texts = np.asarray(texts, dtype=object)
+    if np.array_equal(codes, np.arange(len(uniques))):  # the text rule merged nothing
+        return raw, texts
     lookup = np.append(codes.astype(np.int64), -1)  # raw code -1 (missing) picks the last entry
-    return lookup[raw], np.asarray(texts, dtype=object)
+    return lookup[raw], texts
+
+
+def arrow_text(series: pd.Series) -> object:
+    """The pyarrow array behind a pyarrow-backed text column (pandas' ``str``), else None."""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.ArrowDtype)
+            or (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow")):
+        return None
+    from scorecard.engine.text import is_arrow_text
+
+    values = series.array.__arrow_array__()
+    return values if is_arrow_text(values) else None

@@ -43,6 +43,7 @@ def test_iv_json_matches_an_independent_crosstab():
         assert 0 <= r["p_value"] <= 1 and r["p_value"] <= r["q_value"] + 1e-15
         assert r["iv_ci_low"] <= r["iv_corrected"] <= r["iv_ci_high"]
         assert r["p_method"] in ("chi2", "permutation") and r["ci_method"] in ("ncx2", "ncx2+wald")
+        assert r["reliable"] and r["reliability_note"] == ""  # 1,000 rows: n_eff 210
 
 
 def test_iv_table_output():
@@ -61,7 +62,14 @@ def test_iv_table_flags_too_few_counts(tmp_path):
     frame.to_csv(path, index=False)
     result = run("iv", str(path), "--target", "y", "--n-bins", "5")
     assert result.exit_code == 0, result.output
-    assert "unreliable: too few counts" in result.output
+    row = next(line for line in result.output.splitlines() if line.split()[:1] == ["x"])
+    assert row.split()[-1] == "unreliable*"  # the flag column, explained under the table
+    assert "* x: unreliable: too few counts (n_eff = " in result.output
+    assert "docs/STATISTICS.md section 7" in result.output
+    as_json = run("iv", str(path), "--target", "y", "--n-bins", "5", "--json")
+    record = json.loads(as_json.output)["characteristics"][0]
+    assert record["reliable"] is False
+    assert record["reliability_note"].startswith("unreliable: too few counts (n_eff = ")
 
 
 def test_missing_target_column_is_named():

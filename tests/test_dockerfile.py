@@ -39,6 +39,18 @@ def dockerfile_env() -> dict[str, str]:
     return env
 
 
+def image_like_env(**extra: str) -> dict[str, str]:
+    """This environment with the image's ENV and `extra`, numba's cache excepted: the image warms
+    its cache at build time, and here the processes read the one `make test` warmed (an empty
+    cache would have each process compile every kernel it runs: minutes on a busy machine)."""
+    env = {**os.environ, **dockerfile_env(), **extra}
+    if "NUMBA_CACHE_DIR" in os.environ:
+        env["NUMBA_CACHE_DIR"] = os.environ["NUMBA_CACHE_DIR"]
+    else:
+        env.pop("NUMBA_CACHE_DIR", None)
+    return env
+
+
 def dockerfile_cmd() -> list[str]:
     cmds = [json.loads(rest) for keyword, rest in dockerfile_instructions() if keyword == "CMD"]
     assert len(cmds) == 1, "the Dockerfile should have exactly one exec-form CMD"
@@ -62,12 +74,10 @@ def test_dockerfile_is_headless_with_healthcheck_and_numba_cache():
 
 @pytest.mark.e2e
 def test_image_start_command_serves_health(tmp_path):
-    env = {**os.environ, **dockerfile_env()}
     port = free_port()
-    env.update(
+    env = image_like_env(
         STREAMLIT_SERVER_PORT=str(port),
         STREAMLIT_SERVER_ADDRESS="127.0.0.1",
-        NUMBA_CACHE_DIR=str(tmp_path / "numba"),
         SCORECARD_DB=f"sqlite:///{tmp_path / 'store.db'}",
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     )
@@ -191,10 +201,10 @@ def test_deployment_commands_come_up_healthy_and_share_the_store(postgres_url, m
     services = compose()["services"]
     port = free_port()
     health_file = tmp_path / "scheduler.health"
-    env = {**os.environ, **dockerfile_env(), "SCORECARD_DB": postgres_url,
-           "STREAMLIT_SERVER_PORT": str(port), "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
-           "NUMBA_CACHE_DIR": str(tmp_path / "numba"), "SCORECARD_SCHEDULER_HEALTH": str(health_file),
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env = image_like_env(SCORECARD_DB=postgres_url, STREAMLIT_SERVER_PORT=str(port),
+                         STREAMLIT_SERVER_ADDRESS="127.0.0.1",
+                         SCORECARD_SCHEDULER_HEALTH=str(health_file),
+                         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     scheduler_cmd = list(services["scheduler"]["command"])
     scheduler_cmd[scheduler_cmd.index("--sync-seconds") + 1] = "1"  # pick up the schedule at once
     health_cmd = probe(services["scheduler"]["healthcheck"])

@@ -13,7 +13,8 @@ from scorecard.warmup import warm_up
 
 KERNEL_MODULES = ("scorecard.engine._kernels", "scorecard.engine._map_kernels",
                   "scorecard.engine.edges", "scorecard.binning._solver",
-                  "scorecard.stats.resampling", "scorecard.model._reasons")
+                  "scorecard.stats.resampling", "scorecard.model._reasons",
+                  "scorecard.engine._text_kernels")
 
 
 def _signatures() -> dict[str, int]:

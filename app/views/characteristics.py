@@ -34,11 +34,12 @@ if summary_tab.open:
         display.show_table(summary, ["name", "kind", "n_bins", "iv", "iv_se", "iv_corrected",
                                      "iv_ci_low", "iv_ci_high", "p_value", "p_method", "q_value",
                                      "reliable"], estimates=[("iv", "iv_se")], key="iv_summary")
-        unreliable = summary.loc[~summary["reliable"].astype(bool) & (summary["note"] == ""),
-                                 "name"]
-        if len(unreliable):
-            st.warning("Unreliable: too few counts for the tests to hold their level: "
-                       + ", ".join(unreliable.astype(str)))
+        reasons = {name: r.reliability_note for name, r in report.results.items()
+                   if r is not None and r.reliability_note}
+        if reasons:
+            st.warning("Outside the validity region (docs/STATISTICS.md section 7), so the "
+                       "test and interval may not hold their level:\n\n" + "\n".join(
+                           f"- **{name}**: {note}" for name, note in reasons.items()))
         actions.offer("Save this report to the store", "save_iv", actions.save_iv_report,
                       dataset, n_bins, done="Saved as report #{} (see **Saved results**).",
                       failed="Results not saved")

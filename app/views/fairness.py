@@ -58,8 +58,16 @@ if characteristics_tab.open:
     with characteristics_tab:
         st.caption(f"On hold-out rows. IV_fair: the worst group against the reference over the "
                    f"characteristic's bins; compliant: H0 IV_fair >= {meta['compliance_eps']:g} "
-                   f"rejected at {1 - meta['level']:.0%} (noncentral chi-square).")
+                   f"rejected at {1 - meta['level']:.0%} (double bootstrap at the budget; "
+                   "validity region: docs/STATISTICS.md section 7).")
         display.show_table(front.characteristics, key="fairness_characteristics")
+        notes = front.characteristics.get("compliance_note")
+        flagged = front.characteristics[notes.fillna("") != ""] if notes is not None else []
+        if len(flagged):
+            st.warning("Compliance tests outside the validity region (their p-values are "
+                       "indicative):\n\n" + "\n".join(
+                           f"- **{row.characteristic}** ({row.attribute}): {row.compliance_note}"
+                           for row in flagged.itertuples()))
 if point_tab.open and not front.points:
     point_tab.info("The front has no points: every budget was infeasible (see the Pareto front).")
 elif point_tab.open:

@@ -53,6 +53,12 @@ if tests.open:
                    "Benjamini-Hochberg across characteristics.")
         display.show_table(psi[psi["period"] == latest_period].drop(columns="period"),
                            estimates=[("psi", "psi_se")], key="monitor_latest")
+        rows = [*latest_data["characteristics"], *filter(None, [latest_data.get("score")])]
+        notes = [(r["name"], r["p_material_note"]) for r in rows if r.get("p_material_note")]
+        if notes:
+            st.caption("p (PSI ≤ 0.10) / p (PSI ≤ 0.25) only indicative, outside the validity "
+                       "region (docs/STATISTICS.md section 7): " + "; ".join(
+                           f"**{name}**: {note}" for name, note in notes))
 if bins_tab.open:
     with bins_tab:
         periods = [p for p, _ in history][::-1]

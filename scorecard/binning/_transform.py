@@ -18,7 +18,8 @@ from scorecard.binning.table import UNSEEN_LABEL, BinningTable
 from scorecard.engine.mapping import map_numeric
 from scorecard.exceptions import InputError
 from scorecard.options import CATEGORICAL, METRICS, NUMERIC
-from scorecard.validation import category_text_codes
+from scorecard.engine.text import code_arrow
+from scorecard.validation import arrow_text, category_text_codes, coding_once_active
 
 __all__ = ["check_metric", "transform_frame"]
 
@@ -29,42 +30,54 @@ def check_metric(metric: object) -> None:
 
 
 def bin_values(table: BinningTable, metric: str) -> np.ndarray:
-    """Per-bin output for the map kernels; categorical tables get one extra 'Unseen' slot."""
+    """Per-bin output for the map kernels (float64 WoE, int64 bin indices for "bin" and
+    "label"); categorical tables get one extra 'Unseen' slot."""
     n = table.n_bins
     if metric == "woe":
         values = table.transform_woe
         extra = 0.0
     else:
-        values = np.arange(n, dtype=np.float64)
-        extra = -1.0 if metric == "bin" else float(n)
+        values = np.arange(n, dtype=np.int64)
+        extra = -1 if metric == "bin" else n
     if table.dtype == CATEGORICAL:
         values = np.append(values, extra)
-    return np.ascontiguousarray(values, dtype=np.float64)
+    return np.ascontiguousarray(values, dtype=np.float64 if metric == "woe" else np.int64)
 
 
 def categorical_values(
     table: BinningTable, series: pd.Series, values: np.ndarray, out: np.ndarray
 ) -> int:
-    """Write ``values[bin]`` of every row of a categorical column into `out` (1-D float64);
+    """Write ``values[bin]`` of every row of a categorical column into `out` (1-D, values' dtype);
     return the number of rows with a category not seen in fit.
 
-    The column is coded once (`category_text_codes`: the text rule on its distinct values only);
-    each distinct value is looked up among the fitted categories, and the rows then take their
-    value in one gather. Unseen categories go to the table's unseen bin (or the extra slot of
+    The column is coded once (`category_text_codes`: the text rule on its distinct values only;
+    pyarrow-backed text straight from its buffers by `engine.text.code_arrow`); each distinct
+    value is looked up among the fitted categories, and the rows then take their value in one
+    pass. Unseen categories go to the table's unseen bin (or the extra slot of
     `bin_values` for unseen="zero"); missing to the missing bin.
     """
-    codes, uniques = category_text_codes(series)
+    arrow = None if coding_once_active() else arrow_text(series)
+    if arrow is not None:  # Arrow text: rows mapped straight from the buffers, no codes array
+        coded = code_arrow(arrow)
+        uniques = coded.uniques.to_numpy(zero_copy_only=False)  # text rule: strings as they are
+    else:
+        codes, uniques = category_text_codes(series)
     fitted = table.categories or {}
     found = pd.Index(list(fitted), dtype=object).get_indexer(uniques)
     unseen_bin = table.unseen_bin if table.unseen_bin >= 0 else table.n_bins
     bin_of = np.array([*fitted.values(), unseen_bin], dtype=np.int64)
-    # One value per distinct category, then missing (code -1 wraps to the last entry).
-    per_code = np.append(values[bin_of[found]], values[table.missing_bin])
-    np.take(per_code, codes, out=out, mode="wrap")
+    per_code = values[bin_of[found]]
+    if arrow is not None:
+        coded.take(per_code, values[table.missing_bin], out=out)
+    else:  # one value per distinct category, then missing (code -1 wraps to the last entry)
+        np.take(np.append(per_code, values[table.missing_bin]), codes, out=out, mode="wrap")
     unseen = found < 0
     if not unseen.any():
         return 0
-    n_unseen = int(np.count_nonzero(np.isin(codes, np.flatnonzero(unseen))))
+    if arrow is not None:
+        n_unseen = int(coded.counts[unseen].sum())
+    else:
+        n_unseen = int(np.count_nonzero(np.isin(codes, np.flatnonzero(unseen))))
     if table.unseen == "error":
         examples = [str(u) for u in np.asarray(uniques, dtype=object)[unseen][:5]]
         raise InputError(
@@ -77,13 +90,11 @@ def categorical_values(
 
 def finish_metric(out: np.ndarray, tables: Sequence[BinningTable], metric: str) -> np.ndarray:
     """The mapped values as the metric's output: WoE float64, bin int64, or label object."""
-    if metric == "bin":
-        return out.astype(np.int64)
     if metric == "label":
         labelled = np.empty(out.shape, dtype=object)
         for f, table in enumerate(tables):
             names = np.asarray([*table.labels, UNSEEN_LABEL], dtype=object)
-            labelled[:, f] = names[out[:, f].astype(np.int64)]
+            labelled[:, f] = names[out[:, f]]
         return labelled
     return out
 
@@ -94,11 +105,12 @@ def transform_frame(
     """Transform `columns` of `frame` with their `tables`: (n_rows, n_columns) output as the
     metric asks (see `finish_metric`), and the unseen-category row count per column.
 
-    Every column is written straight into one preallocated Fortran-ordered float64 array: a
-    numeric column by the engine's map kernel reading the frame's own buffer (no matrix copy), a
-    categorical one through the codes of its distinct values.
+    Every column is written straight into one preallocated Fortran-ordered array (float64 WoE,
+    or int64 bin indices): a numeric column by the engine's map kernel reading the frame's own
+    buffer (no matrix copy), a categorical one through the codes of its distinct values.
     """
-    out = np.empty((len(frame), len(tables)), dtype=np.float64, order="F")
+    dtype = np.float64 if metric == "woe" else np.int64
+    out = np.empty((len(frame), len(tables)), dtype=dtype, order="F")
     unseen = [0] * len(tables)
     for j, (name, table) in enumerate(zip(columns, tables)):
         values = bin_values(table, metric)

@@ -15,8 +15,10 @@ __all__ = ["app", "main"]
 app = new_app("Credit-risk scorecards, binning and drift monitoring with honest uncertainty.\n\n"
               "Every number comes with its standard error, interval or test; `scorecard COMMAND "
               "--help` says what each command prints. Tests and intervals hold their level inside "
-              "the region measured in docs/STATISTICS.md section 7 (Monte Carlo table); results "
-              "outside it are flagged 'unreliable: too few counts'.")
+              "the region measured in docs/STATISTICS.md section 7 (Monte Carlo table: n_eff >= "
+              "50; the material-drift and compliance tests also need 3 expected rows in every "
+              "cell at the threshold); results outside it are flagged 'unreliable: too few "
+              "counts'.")
 
 binning.register(app)
 scorecard.register(app)

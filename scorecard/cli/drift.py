@@ -25,6 +25,12 @@ FAIL_EXIT_CODE = 3
 """Exit code of `scorecard drift --fail-on ...` when the worst status reaches the given one."""
 
 
+def _material_notes(report: dict) -> list[tuple[str, str]]:
+    """(name, note) of the rows whose material-drift p-values are only indicative."""
+    rows = [*report["characteristics"], *([report["score"]] if report.get("score") else [])]
+    return [(str(r["name"]), r["p_material_note"]) for r in rows if r.get("p_material_note")]
+
+
 def _table(frame) -> str:
     lines = [f"{'characteristic':<24} {'PSI':>8} {'SE':>8} {'95% CI':>19} {'p':>9} "
              f"{'p>0.10':>9} {'p>0.25':>9} {'q':>9}  status"]
@@ -114,6 +120,8 @@ def drift(
                        f"{rep.n_reference:,} reference rows)")
             if rep.n_current:
                 echo(_table(rep.to_frame()))
+                for name, note in _material_notes(rep.to_dict()):
+                    echo(f"* p>0.10 / p>0.25 of {name}: {note} (docs/STATISTICS.md section 7)")
                 target = (rep.target or {}).get("current")
                 if target:
                     auc = target["auc"]

@@ -57,23 +57,26 @@ def _map_numeric(
 ) -> np.ndarray:
     X, edges, specials = numeric_inputs(X, edges_list, special_values, edges_name="edges_list")
     n_rows, n_features = X.shape
+    shape = (n_rows, 1) if summed else (n_rows, n_features)
+    if out is None:
+        out = (np.zeros if summed else np.empty)(shape, dtype=np.float64, order="F")
+    elif not (isinstance(out, np.ndarray) and out.dtype in (np.float64, np.int64)
+              and out.flags.writeable and out.shape == shape):
+        raise InputError(f"out must be a writeable float64 or int64 array of shape {shape}.")
     values = [
         _check_values(v, f"values_list[{f}]", e.shape[0] + 2 + s.shape[0])
         for f, (v, e, s) in enumerate(zip(per_feature(values_list, n_features, "values_list"),
                                           edges, specials))
     ]
-    if summed:
-        out = np.zeros((n_rows, 1), dtype=np.float64)
-    elif out is None:
-        out = np.empty((n_rows, n_features), dtype=np.float64, order="F")
-    elif not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.flags.writeable
-              and out.shape == (n_rows, n_features)):
-        raise InputError(f"out must be a writeable float64 array of shape {(n_rows, n_features)}.")
+    if out.dtype == np.int64:
+        if not all(np.array_equal(v, np.round(v)) and np.abs(v).max(initial=0) < 2.0**53
+                   for v in values):
+            raise InputError("values_list must hold whole numbers for an int64 out.")
     if n_rows == 0 or n_features == 0:
         return out
     padded, edge_offsets, n_edges = K.pack_edges(edges)
     special_flat, special_offsets = K.pack_arrays(specials, np.float64)
-    value_flat, value_offsets = K.pack_arrays(values, np.float64)
+    value_flat, value_offsets = K.pack_arrays(values, out.dtype)
     x_flat, f_order = flat_with_order(X)
     MK._map_numeric(
         x_flat, n_rows, n_features, f_order, padded, edge_offsets, n_edges, special_flat,
@@ -97,7 +100,8 @@ def map_numeric(
     feature f, i.e. len(edges_list[f]) + 2 + n_specials (numeric bins, missing, specials).
     Returns a float64 array in Fortran order (each column contiguous, ready for a DataFrame), or
     writes into `out` (float64, that shape, e.g. one column ``big[:, j:j + 1]`` of a larger
-    output) and returns it.
+    output) and returns it; an int64 `out` (whole-number values, e.g. bin indices) is written
+    without a float copy.
     """
     return _map_numeric(X, edges_list, values_list, special_values, summed=False, out=out)
 
@@ -107,11 +111,18 @@ def sum_numeric(
     edges_list: Sequence[object],
     values_list: Sequence[object],
     special_values: Sequence[Sequence[float]] | None = None,
+    *,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Row sums of `map_numeric` (features added in order), without the (rows x features) matrix:
     float64 (n_rows,). A score is the sum of its characteristics' points; whole-number values sum
-    exactly (below 2**53)."""
-    return _map_numeric(X, edges_list, values_list, special_values, summed=True)[:, 0]
+    exactly (below 2**53). Given `out` (float64 (n_rows,)), the sums are added to it, in the
+    same order of additions as one call over all the features."""
+    if out is not None:
+        out = out.reshape(-1, 1) if isinstance(out, np.ndarray) and out.ndim == 1 else out
+        if not (isinstance(out, np.ndarray) and out.dtype == np.float64):
+            raise InputError("out must be a writeable float64 array with one value per row.")
+    return _map_numeric(X, edges_list, values_list, special_values, summed=True, out=out)[:, 0]
 
 
 def map_codes(

@@ -2,7 +2,7 @@
 kernels are tested against and the baseline the benchmarks time them against.
 
 Each function takes already-validated inputs and returns what the function of the same name in
-`scorecard.engine.api` or `scorecard.engine.mapping` returns.
+`scorecard.engine.api`, `scorecard.engine.mapping` or `scorecard.engine.text` returns.
 """
 
 from __future__ import annotations
@@ -182,3 +182,27 @@ def map_codes(
         lookup = np.append(np.asarray(code_to_bin_list[f], dtype=np.int64), missing_bins[f])
         out[:, f] = np.asarray(values_list[f], dtype=np.float64)[lookup[C[:, f]]]
     return out
+
+
+def factorize_utf8(
+    offsets: np.ndarray, data: np.ndarray, validity: np.ndarray | None = None,
+    bit_offset: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes in order of first appearance (-1 = null) and each text's first row, via a dict of
+    the values' bytes (`scorecard.engine.text.factorize_utf8`)."""
+    n = len(offsets) - 1
+    codes = np.empty(n, dtype=np.int64)
+    seen: dict[bytes, int] = {}
+    first: list[int] = []
+    raw = bytes(np.asarray(data, dtype=np.uint8))
+    for i in range(n):
+        j = bit_offset + i
+        if validity is not None and not (int(validity[j // 8]) >> (j % 8)) & 1:
+            codes[i] = -1
+            continue
+        value = raw[int(offsets[i]) : int(offsets[i + 1])]
+        if value not in seen:
+            seen[value] = len(first)
+            first.append(i)
+        codes[i] = seen[value]
+    return codes, np.asarray(first, dtype=np.int64)

@@ -2,8 +2,8 @@
 
 IV_fair is the Jeffreys divergence between the reference group's and another group's shares over
 the same bins (``stats.jeffreys``, both sides samples), with its delta-method SE, interval and the
-compliance test "IV_fair below the budget eps" (H0: J >= eps, noncentral chi-square;
-STATISTICS.md section 4). With several groups each is compared with the reference group and the
+compliance test "IV_fair below the budget eps" (H0: J >= eps; a double bootstrap at the budget
+for whole counts, STATISTICS.md section 4, with its ``note`` where its size is not established). With several groups each is compared with the reference group and the
 worst (largest IV_fair) is reported; the attribute is declared compliant only when every group
 is (an intersection-union test: valid at level a without a multiplicity correction).
 """
@@ -39,8 +39,8 @@ def group_divergence(counts: np.ndarray, attribute: ProtectedAttribute, *, eps: 
                      level: float = 0.95) -> dict:
     """The worst group's IV_fair against the reference group over the bins in ``counts``.
 
-    Returns value, se, ci, group, p_value and compliant (at ``eps``; None without it), plus the
-    per-group values. A group whose rows all fall in one bin has IV_fair 0 over these bins.
+    Returns value, se, ci, group, p_value, compliant and note (at ``eps``; the tests' "unreliable:
+    too few counts ..." notes, empty when every test holds its size), plus the per-group values. A group whose rows all fall in one bin has IV_fair 0 over these bins.
     """
     reference = counts[attribute.reference]
     results = {}
@@ -71,6 +71,7 @@ def group_divergence(counts: np.ndarray, attribute: ProtectedAttribute, *, eps: 
         # Every group must be shown below eps; a one-bin comparison has J = 0 exactly.
         out["p_value"] = max((t.p_value for t in tests), default=0.0)
         out["compliant"] = all(t.compliant for t in tests)
+        out["note"] = "; ".join(dict.fromkeys(t.note for t in tests if t.note))
     return out
 
 
@@ -85,7 +86,8 @@ def characteristic_fairness(
     columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Per characteristic and protected attribute: IV_perf (goods vs bads) and IV_fair (worst
-    group vs the reference) with SEs, intervals and the compliance test at ``eps``.
+    group vs the reference) with SEs, intervals and the compliance test at ``eps``
+    (``compliance_reliable`` False, with ``compliance_note``, where its size is not established).
 
     ``process`` is a fitted BinningProcess; ``X``, ``y`` (1 = bad) and the attributes' codes are
     the rows to judge on: pass hold-out rows when there are any (the bins were fitted on the
@@ -129,5 +131,7 @@ def characteristic_fairness(
                 "eps": eps,
                 "compliance_p_value": fair["p_value"],
                 "compliant": fair["compliant"],
+                "compliance_reliable": not fair["note"],
+                "compliance_note": fair["note"],
             })
     return pd.DataFrame(rows)

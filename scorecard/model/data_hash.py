@@ -15,7 +15,7 @@ import pandas as pd
 
 from scorecard.validation import category_text_codes
 
-__all__ = ["DATA_HASH_METHOD", "columns_sha256"]
+__all__ = ["DATA_HASH_METHOD", "columns_hash_parts", "columns_sha256", "sha256_of"]
 
 DATA_HASH_METHOD = (
     "columns-v1: sha256 over the training columns X followed by the target column; per column its "
@@ -27,6 +27,7 @@ DATA_HASH_METHOD = (
 )
 
 _NAN = np.float64(np.nan)
+_NAN_BITS = np.uint64(0x7FF8000000000000)
 
 
 def _first_appearance(codes: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -38,29 +39,39 @@ def _first_appearance(codes: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray,
     return new[renumbered], texts[first[used]]
 
 
-def _update_column(digest: "hashlib._Hash", name: str, series: pd.Series) -> None:
-    digest.update(name.encode("utf-8") + b"\0")
+def _column_parts(name: str, series: pd.Series) -> list:
+    """The buffers `DATA_HASH_METHOD` hashes for one column, in order."""
+    parts: list = [name.encode("utf-8") + b"\0"]
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = (series.to_numpy() if dtype == np.float64  # the frame's buffer, no copy
+                  else series.to_numpy(dtype=np.float64, na_value=np.nan))
         missing = np.isnan(values)
-        if missing.any():
-            values = np.where(missing, _NAN, values)
-        digest.update(b"N")
-        digest.update(np.ascontiguousarray(values, dtype="<f8"))
-        return
+        if missing.any() and np.any(values.view(np.uint64)[missing] != _NAN_BITS):
+            values = np.where(missing, _NAN, values)  # one bit pattern for every NaN
+        return [*parts, b"N", np.ascontiguousarray(values, dtype="<f8")]
     codes, texts = category_text_codes(series)
     if isinstance(series.dtype, pd.CategoricalDtype):  # texts in category order: reorder
         codes, texts = _first_appearance(codes, texts)
-    digest.update(b"T")
-    digest.update(np.int64(len(texts)).astype("<i8").tobytes())
-    digest.update(b"".join(str(t).encode("utf-8") + b"\0" for t in texts))
-    digest.update(np.ascontiguousarray(codes, dtype="<i8"))
+    return [*parts, b"T", np.int64(len(texts)).astype("<i8").tobytes(),
+            b"".join(str(t).encode("utf-8") + b"\0" for t in texts),
+            np.ascontiguousarray(codes, dtype="<i8")]
+
+
+def columns_hash_parts(columns: Iterable[tuple[str, pd.Series]]) -> list:
+    """Every buffer `columns_sha256` hashes, in order: read from the columns here, so that
+    `sha256_of` can run in another thread doing nothing but hashing (which releases the GIL)."""
+    return [part for name, series in columns for part in _column_parts(str(name), series)]
+
+
+def sha256_of(parts: Iterable) -> str:
+    """sha256 hex digest of the buffers in order."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
 
 
 def columns_sha256(columns: Iterable[tuple[str, pd.Series]]) -> str:
     """sha256 of (name, column) pairs by `DATA_HASH_METHOD`, in the order given."""
-    digest = hashlib.sha256()
-    for name, series in columns:
-        _update_column(digest, str(name), series)
-    return digest.hexdigest()
+    return sha256_of(columns_hash_parts(columns))

@@ -72,7 +72,9 @@ class EncodingFit:
 def woe_columns(layouts: Sequence[BinLayout], bins: np.ndarray) -> tuple[list, np.ndarray]:
     """Per-slot WoE of every characteristic and the rows' WoE design matrix."""
     values = [lay.with_unseen(lay.woe) for lay in layouts]
-    design = np.column_stack([lay.lookup(values[c], bins[:, c]) for c, lay in enumerate(layouts)])
+    design = np.empty((bins.shape[0], len(layouts)), order="F")  # columns contiguous
+    for c, lay in enumerate(layouts):
+        lay.lookup(values[c], bins[:, c], out=design[:, c])
     return values, design
 
 

@@ -79,10 +79,12 @@ class BinLayout:
         unseen = per_bin[self.table.unseen_bin] if self.table.unseen_bin >= 0 else 0.0
         return np.append(per_bin, unseen)
 
-    def lookup(self, values: np.ndarray, bins: np.ndarray) -> np.ndarray:
-        """values[bin] per row; bin -1 (an unseen category under unseen='zero') reads the slot."""
-        slots = values if self.categorical else np.append(values, 0.0)
-        return slots[bins]
+    def lookup(self, values: np.ndarray, bins: np.ndarray,
+               out: np.ndarray | None = None) -> np.ndarray:
+        """values[bin] per row (into `out` if given); bin -1 (an unseen category under
+        unseen='zero') reads the slot."""
+        slots = np.asarray(values if self.categorical else np.append(values, 0.0), np.float64)
+        return np.take(slots, bins, out=out, mode="wrap")
 
     def spec(self, exact: np.ndarray, points: np.ndarray) -> dict[str, Any]:
         """The characteristic as the spec writes it (schema_version 1)."""

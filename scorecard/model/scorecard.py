@@ -27,6 +27,7 @@ import copy
 import math
 import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from functools import partial
 from typing import Any
@@ -41,7 +42,7 @@ from scorecard.estimator import EstimatorMixin
 from scorecard.exceptions import InputError
 from scorecard.model import metrics, spec as spec_module
 from scorecard.model.card_spec import card_spec, require_score_spread
-from scorecard.model.data_hash import DATA_HASH_METHOD, columns_sha256
+from scorecard.model.data_hash import DATA_HASH_METHOD, columns_hash_parts, sha256_of
 from scorecard.model.encodings import (
     CoefficientSignWarning,
     EncodingFit,
@@ -63,7 +64,7 @@ from scorecard.model.scoring import (
 from scorecard.options import ENCODINGS
 from scorecard.parameters import Choice, Integral, Interval, Real, check_params
 from scorecard.protected import warn_protected
-from scorecard.validation import binary_target, check_weights
+from scorecard.validation import binary_target, check_weights, coding_once
 
 __all__ = [
     "CoefficientSignWarning",
@@ -121,10 +122,14 @@ def _as_frame(X: object, names: Sequence[str] | None = None) -> pd.DataFrame:
 def training_data_sha256(X: pd.DataFrame, y: object, target_name: str = "target") -> str:
     """sha256 of the training data, X's columns followed by the target column, hashed from their
     buffers as `scorecard.model.data_hash.DATA_HASH_METHOD` says (same rows, same digest)."""
+    return sha256_of(_training_hash_parts(X, y, target_name))
+
+
+def _training_hash_parts(X: pd.DataFrame, y: object, target_name: str) -> list:
     frame = _as_frame(X)
     columns = [(str(name), frame.iloc[:, j]) for j, name in enumerate(frame.columns)
                if name != target_name]
-    return columns_sha256([*columns, (target_name, pd.Series(np.asarray(y)))])
+    return columns_hash_parts([*columns, (target_name, pd.Series(np.asarray(y)))])
 
 
 def _bad_value_of(y: object, label: np.ndarray) -> object:
@@ -297,6 +302,11 @@ class Scorecard(EstimatorMixin, BaseEstimator):
     def fit(self, X: object, y: object, sample_weight: object = None) -> Scorecard:
         """Bin (unless the binning process is fitted), fit the encoding, scale to points."""
         self._validate_params()
+        with coding_once():  # text columns coded once for binning, bins, spec scorer and hash
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X: object, y: object, sample_weight: object) -> Scorecard:
+        """`fit` after the parameter check."""
         scaling = PointsScaling(self.base_score, self.base_odds, self.pdo, self.min_score,
                                 self.max_score)
         frame = _as_frame(X)
@@ -307,6 +317,11 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         weights = check_weights(sample_weight, len(frame))
 
         process = self._fit_binning(frame, label, weights)
+        # The data hash runs beside the model fit: its buffers (text codes from the binning's)
+        # are read here, the thread only hashes them (sha256 releases the GIL).
+        hashing = ThreadPoolExecutor(1, thread_name_prefix="scorecard-hash")
+        digest = hashing.submit(sha256_of, _training_hash_parts(frame, y_values, target_name))
+        hashing.shutdown(wait=False)
         selected = list(process.selected_)
         if not selected:
             raise InputError(
@@ -364,7 +379,7 @@ class Scorecard(EstimatorMixin, BaseEstimator):
         pd_train = 1.0 / (1.0 + np.exp(-scaling.log_odds_bad(exact)))
         self.train_metrics_ = metrics.evaluate(label, spec_score, pd_train, hl_df="fitted")
         self.n_train_ = int(len(frame))
-        self.data_sha256_ = training_data_sha256(frame, y_values, target_name)
+        self.data_sha256_ = digest.result()
         spec["training"] = {
             "n_rows": self.n_train_,
             "data_sha256": self.data_sha256_,

@@ -35,6 +35,8 @@ __all__ = [
 
 def _numeric_column(series: pd.Series, name: str) -> np.ndarray:
     dtype = series.dtype
+    if dtype == np.float64:
+        return series.to_numpy()  # the frame's own buffer, no copy
     if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     values = series.to_numpy(dtype=object)
@@ -59,13 +61,6 @@ def _parses_as_float(value: object) -> bool:
     except (TypeError, ValueError, OverflowError):
         return False
     return True
-
-
-def _numeric_matrix(frame: pd.DataFrame, chars: Sequence[Mapping[str, Any]]) -> np.ndarray:
-    X = np.empty((len(frame), len(chars)), dtype=np.float64, order="F")
-    for j, ch in enumerate(chars):
-        X[:, j] = _numeric_column(frame[ch["name"]], ch["name"])
-    return X
 
 
 def _categorical_values(series: pd.Series, ch: Mapping[str, Any], per_bin: np.ndarray) -> np.ndarray:
@@ -105,22 +100,18 @@ def _mapped(
     n_rows = len(frame)
     out = np.zeros(n_rows) if summed else np.empty((n_rows, len(characteristics)), order="F")
     numeric = [c for c, ch in enumerate(characteristics) if ch["dtype"] == "numeric"]
-    if numeric and summed:
-        chars = [characteristics[c] for c in numeric]
-        out = sum_numeric(
-            _numeric_matrix(frame, chars),
-            [np.asarray(ch["edges"], dtype=np.float64) for ch in chars],
-            [np.asarray(per_bin[c], dtype=np.float64) for c in numeric],
-            [np.asarray(ch["special_values"], dtype=np.float64) for ch in chars],
-        )
-    for c in [] if summed else numeric:  # each column straight into its output column
+    for c in numeric:  # each column from the frame's buffer, straight into the output
         ch = characteristics[c]
-        map_numeric(
+        inputs = (
             _numeric_column(frame[ch["name"]], ch["name"]).reshape(-1, 1),
             [np.asarray(ch["edges"], dtype=np.float64)],
             [np.asarray(per_bin[c], dtype=np.float64)],
-            [np.asarray(ch["special_values"], dtype=np.float64)], out=out[:, c : c + 1],
+            [np.asarray(ch["special_values"], dtype=np.float64)],
         )
+        if summed:  # added in characteristic order, as one pass over all of them would
+            sum_numeric(*inputs, out=out)
+        else:
+            map_numeric(*inputs, out=out[:, c : c + 1])
     for c, ch in enumerate(characteristics):
         if ch["dtype"] != "numeric":
             values = _categorical_values(frame[ch["name"]], ch, np.asarray(per_bin[c], float))

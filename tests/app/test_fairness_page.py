@@ -48,6 +48,13 @@ def test_fairness_page_shows_front_and_point():
     assert set(characteristics["Worst group"]) == {"female"}
     assert characteristics["IV fair"].tolist() == pytest.approx(
         expected.characteristics["iv_fair"].tolist(), rel=1e-12)
+    flagged = expected.characteristics.query("compliance_note != ''")
+    assert characteristics["Compliance reliable"].tolist() == (
+        expected.characteristics["compliance_note"] == "").tolist()
+    shown = [w.value for w in at.warning if "outside the validity region" in w.value]
+    assert len(shown) == (len(flagged) > 0)
+    for row in flagged.itertuples():
+        assert f"**{row.characteristic}** ({row.attribute}): {row.compliance_note}" in shown[0]
 
     at.session_state["fairness_tab"] = "One point"
     at.run()

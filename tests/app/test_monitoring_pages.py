@@ -60,6 +60,11 @@ def test_monitoring_shows_latest_tests_bins_and_alerts(demo_store, monkeypatch):
     row = expected.iloc[0]
     assert shown["PSI ± SE"].iloc[0] == f"{row['psi']:.3f} ± {row['psi_se']:.3f}"
     assert len(at.dataframe) == 1 and len(at.get("vega_lite_chart")) == 1  # first view: one tab
+    # material-drift p-values outside the validity region are explained under the table
+    rows = [*data["characteristics"], data["score"]]
+    notes = [f"**{r['name']}**: {r['p_material_note']}" for r in rows if r.get("p_material_note")]
+    captions = [c.value for c in at.caption if "only indicative" in c.value]
+    assert len(captions) == (len(notes) > 0) and all(n in captions[0] for n in notes)
     at.session_state["monitor_tab"] = "Bins of one period"  # a click on the tab
     at.run()
     assert at.selectbox(key="monitor_period").value == period

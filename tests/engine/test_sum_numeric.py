@@ -48,3 +48,35 @@ def test_sums_are_the_row_sums_of_map_numeric():
     mapped = map_numeric(X, edges, values, specials)
     np.testing.assert_allclose(sum_numeric(X, edges, values, specials), mapped.sum(axis=1),
                                rtol=1e-12)
+
+
+def test_sums_added_column_by_column_into_out_equal_one_pass():
+    X, edges, specials, _ = _case(4, 70_000, 5)
+    values = [np.random.default_rng(f).normal(size=e.size + 2 + s.size)
+              for f, (e, s) in enumerate(zip(edges, specials))]
+    total = np.zeros(X.shape[0])
+    for f in range(X.shape[1]):
+        sum_numeric(X[:, f : f + 1], [edges[f]], [values[f]], [specials[f]], out=total)
+    np.testing.assert_array_equal(total, sum_numeric(X, edges, values, specials))
+
+
+def test_map_numeric_into_int64_out_equals_the_float_map():
+    X, edges, specials, points = _case(5, 40_000, 4)
+    out = np.empty(X.shape, dtype=np.int64, order="F")
+    map_numeric(X, edges, points, specials, out=out)
+    np.testing.assert_array_equal(out, map_numeric(X, edges, points, specials).astype(np.int64))
+
+
+def test_bad_out_and_fractional_values_for_an_int64_out_raise():
+    import pytest
+
+    from scorecard.exceptions import InputError
+
+    X, edges, specials, points = _case(6, 100, 2)
+    with pytest.raises(InputError, match="whole numbers"):
+        map_numeric(X, edges, [p + 0.5 for p in points], specials,
+                    out=np.empty(X.shape, dtype=np.int64))
+    with pytest.raises(InputError, match="out must be"):
+        map_numeric(X, edges, points, specials, out=np.empty(X.shape, dtype=np.int32))
+    with pytest.raises(InputError, match="out must be"):
+        sum_numeric(X, edges, points, specials, out=np.zeros(X.shape[0], dtype=np.int64))

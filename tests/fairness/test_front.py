@@ -208,26 +208,6 @@ def test_fair_logistic_without_penalty_is_sklearn(frame):
     assert info_pen["disparity_surrogate"] < info["disparity_surrogate"]
 
 
-def test_cli_fairness_report_and_points(tmp_path):
-    out = tmp_path / "front.json"
-    result = run("fairness", GERMAN, "--target", "credit_risk", "--protected", "foreign_worker",
-                 "--eps-grid", "3", "--no-score-level", "--granularities", "2,optimal",
-                 "--out", out, "--report")
-    assert result.exit_code == 0, result.output
-    assert "per characteristic" in result.output and "front" in result.output
-    front = ParetoFront.from_json(out.read_text())
-    assert len(front.points) == 3 and front.meta["z"] == pytest.approx(1.6448536, rel=1e-6)
-    for key in ("epsilon", "characteristics", "iv_perf_sum", "iv_fair_sum", "auc", "auc_ci",
-                "air", "air_ci", "cutoff", "dominated", "spec"):
-        assert key in front.points[0]
-    bad = run("export", out, "--format", "sql", "--out", tmp_path / "x.sql")
-    assert bad.exit_code == 2 and "--point" in bad.output
-    bad = run("export", out, "--point", "7", "--format", "sql", "--out", tmp_path / "x.sql")
-    assert bad.exit_code == 2 and "point 7 is not on this front" in bad.output
-    bad = run("fairness", GERMAN, "--target", "credit_risk", "--protected", "nope", "--out", out)
-    assert bad.exit_code == 2 and "'nope' not found" in bad.output
-
-
 @pytest.mark.slow
 def test_synthetic_front_trades_auc_for_air():
     """The synthetic book's protected attribute lowers two characteristics: along the MIP front
@@ -277,13 +257,15 @@ def test_point_specs_are_signature_checked_like_spec_files(front, tmp_path, monk
     assert run("export", tmp_path / "tampered.json", *args).exit_code == 0  # no key: hash only
 
 
-def test_cli_fairness_jobs_changes_nothing_but_the_threads(tmp_path):
+def test_cli_fairness_report_and_points_whatever_the_threads(tmp_path):
+    """`scorecard fairness --report --out`: the report, the front file and its points, and the
+    same bytes with one thread as with the default (every core)."""
     outputs = []
-    for jobs in ("1", "2"):
-        out = tmp_path / f"front{jobs}.json"
+    for jobs in (["-j", "1"], []):
+        out = tmp_path / f"front{len(jobs)}.json"
         result = run("fairness", GERMAN, "--target", "credit_risk", "--protected",
                      "foreign_worker", "--eps-grid", "3", "--no-score-level", "--granularities",
-                     "2,optimal", "--out", out, "--report", "-j", jobs)
+                     "2,optimal", "--out", out, "--report", *jobs)
         assert result.exit_code == 0, result.output
         document = json.loads(out.read_text())
         for point in document["points"]:
@@ -292,3 +274,25 @@ def test_cli_fairness_jobs_changes_nothing_but_the_threads(tmp_path):
             assert "n_jobs" not in point["spec"]["model"]["binning"]["params"]
         outputs.append((result.output.replace(str(out), "FRONT"), document))
     assert outputs[0] == outputs[1]
+
+    assert "per characteristic" in result.output and "front" in result.output
+    front = ParetoFront.from_json(out.read_text())
+    # about 11 foreign workers among the 300 hold-out rows (n_eff < 50): every compliance test
+    # is flagged in the JSON, in the report's flag column, and explained under the table
+    table = front.characteristics
+    assert not table.compliance_reliable.any()
+    assert table.compliance_note.str.startswith("unreliable: too few counts").all()
+    lines = result.output.splitlines()
+    assert "flag" in lines[lines.index(next(x for x in lines if x.startswith("per characteristic"))) + 1]
+    for name in table.characteristic:
+        assert f"* {name} (foreign_worker): unreliable: too few counts" in result.output
+    assert len(front.points) == 3 and front.meta["z"] == pytest.approx(1.6448536, rel=1e-6)
+    for key in ("epsilon", "characteristics", "iv_perf_sum", "iv_fair_sum", "auc", "auc_ci",
+                "air", "air_ci", "cutoff", "dominated", "spec"):
+        assert key in front.points[0]
+    bad = run("export", out, "--format", "sql", "--out", tmp_path / "x.sql")
+    assert bad.exit_code == 2 and "--point" in bad.output
+    bad = run("export", out, "--point", "7", "--format", "sql", "--out", tmp_path / "x.sql")
+    assert bad.exit_code == 2 and "point 7 is not on this front" in bad.output
+    bad = run("fairness", GERMAN, "--target", "credit_risk", "--protected", "nope", "--out", out)
+    assert bad.exit_code == 2 and "'nope' not found" in bad.output

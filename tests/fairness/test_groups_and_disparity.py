@@ -90,9 +90,16 @@ def test_characteristic_fairness_matches_jeffreys_by_hand(german):
         tests = [r.test_below(0.05) for r in results.values()]
         assert row.compliant == all(t.compliant for t in tests)
         assert row.compliance_p_value == pytest.approx(max(t.p_value for t in tests))
+        # the tests' own "unreliable: too few counts" notes travel with the verdict
+        notes = list(dict.fromkeys(t.note for t in tests if t.note))
+        assert row.compliance_note == "; ".join(notes)
+        assert row.compliance_reliable == (not notes)
+        assert all(n.startswith("unreliable: too few counts") for n in notes)
         goods = np.bincount(bins[y == 0, c], minlength=n_bins)
         bads = np.bincount(bins[y == 1, c], minlength=n_bins)
         assert row.iv_perf == pytest.approx(stats.information_value(goods, bads).value)
+    # group A91 has 50 rows: against A93's 548, n_eff = 46 < 50, so its tests are flagged
+    assert (~table.compliance_reliable).any()
 
 
 def test_cutoff_and_air_by_hand():

@@ -92,3 +92,38 @@ def test_unused_levels_of_a_categorical_are_not_fitted_categories():
     coded = BinningProcess(categorical=["c"]).fit(as_category, y)
     assert plain.binners_["c"].table_.categories == coded.binners_["c"].table_.categories
     np.testing.assert_array_equal(plain.transform(as_category), coded.transform(as_category))
+
+
+def test_a_scorecard_fit_codes_each_text_column_once(monkeypatch):
+    import scorecard.validation as validation
+
+    rng = np.random.default_rng(3)
+    n = 4000
+    frame = pd.DataFrame({"x": rng.normal(size=n),
+                          "arrow": pd.array(rng.choice(["a", "b", None, "c"], n), dtype="str"),
+                          "text": pd.Series(rng.choice(["u", "v", "w"], n), dtype=object)})
+    y = (rng.random(n) < 0.3).astype(int)
+    calls = []
+    original = validation._text_codes
+    monkeypatch.setattr(validation, "_text_codes", lambda s: calls.append(s.name) or original(s))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        card = Scorecard(BinningProcess(categorical=["arrow", "text"])).fit(frame, y)
+    assert sorted(calls) == ["arrow", "text"]  # binning, bins, spec scorer and hash: one coding
+    calls.clear()
+    assert np.array_equal(card.score(frame), score_frame(card.spec_, frame)["score"].to_numpy())
+    assert len(calls) == 4  # outside a fit nothing is remembered
+
+
+def test_coding_once_gives_the_same_codes_and_forgets_after():
+    from scorecard.validation import coding_once
+
+    series = pd.Series(["b", None, "a", "b"], dtype="str")
+    plain = category_text_codes(series)
+    with coding_once():
+        first = category_text_codes(series)
+        again = category_text_codes(series)
+        other = category_text_codes(series.iloc[1:])
+    assert first[0] is again[0] and np.array_equal(first[0], plain[0])
+    assert list(first[1]) == list(plain[1]) and other[0].tolist() == [-1, 0, 1]
+    assert category_text_codes(series)[0] is not first[0]

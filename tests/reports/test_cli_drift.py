@@ -37,7 +37,7 @@ def test_json_output_equals_the_python_api(files, spec, development, book):
         assert DriftReport.from_dict(data[period]) == report
 
 
-def test_text_and_html_output(files, tmp_path):
+def test_text_and_html_output(files, tmp_path, spec, development, book):
     out = tmp_path / "drift.html"
     result = run("drift", files / "model.json", "--reference", files / "reference.parquet",
                  "--current", files / "book.csv", "--period-column", "application_month",
@@ -45,6 +45,21 @@ def test_text_and_html_output(files, tmp_path):
     assert result.exit_code == 0, result.output
     assert "period 2023-12:" in result.stdout and "account_balance" in result.stdout
     assert "period 2023-11" not in result.stdout
+    # material-drift p-values outside the validity region are explained under the table
+    (report,) = drift_reports(spec, development, book, period_column="application_month",
+                              periods=["2023-12"]).values()
+    rows = [*report.to_dict()["characteristics"], report.to_dict()["score"]]
+    notes = [f"* p>0.10 / p>0.25 of {r['name']}: {r['p_material_note']}"
+             for r in rows if r.get("p_material_note")]
+    assert [x for x in result.stdout.splitlines() if x.startswith("* ")] == [
+        f"{n} (docs/STATISTICS.md section 7)" for n in notes]
+    few = tmp_path / "few.csv"  # 40 current rows: n_eff < 50, every material test is flagged
+    book[book["application_month"] == "2023-12"].head(40).to_csv(few, index=False)
+    small = run("drift", files / "model.json", "--reference", files / "reference.parquet",
+                "--current", few)
+    assert small.exit_code == 0, small.output
+    flagged = [x for x in small.stdout.splitlines() if x.startswith("* p>0.10 / p>0.25 of ")]
+    assert len(flagged) == len(rows) and all("unreliable: too few counts" in x for x in flagged)
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "2023-12" in page
 
