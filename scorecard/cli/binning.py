@@ -89,14 +89,15 @@ def iv(
     shown = summary.assign(
         ci=[f"[{lo:.4f}, {hi:.4f}]" if lo == lo else "" for lo, hi in
             zip(summary.iv_ci_low, summary.iv_ci_high)],
-        flag=["unreliable*" if note else "" for note in summary.reliability_note],
+        flag=["unreliable*" if note else "CI indicative*" if ci_note else ""
+              for note, ci_note in zip(summary.reliability_note, summary.ci_note)],
     )[["name", "kind", "n_bins", "iv", "iv_corrected", "iv_se", "ci", "p_value", "p_method",
        "q_value", "flag"] + (["paper_se", "paper_p_value"] if paper else [])]
     shown = shown.rename(columns={"iv": "IV plug-in", "iv_corrected": "IV corrected",
                                   "ci": f"{pct} CI"})
     echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    for name, note in zip(summary.name, summary.reliability_note):
-        if note:
+    for name, *notes in zip(summary.name, summary.reliability_note, summary.ci_note):
+        for note in filter(None, notes):
             echo(f"* {name}: {note} (docs/STATISTICS.md section 7)")
     for name, note in zip(summary.name, summary.note):
         if note:
