@@ -61,9 +61,10 @@ def iv(
     same margins) where expected counts are small.
 
     Validity (docs/STATISTICS.md section 7, Monte Carlo): the test holds its size (0.04-0.06)
-    and the 95% interval covers at least 0.95 wherever n_eff = goods * bads / rows >= 50,
-    measured for 5-200 bins, 100-50,000 rows and 2-30% bad. Below that a result is flagged "unreliable*" and
-    the reason is printed under the table. q_value is the Benjamini-Hochberg adjusted p-value
+    wherever n_eff = goods * bads / rows >= 50, measured for 5-200 bins, 100-50,000 rows and
+    2-30% bad; below that a result is flagged "unreliable*". The 95% interval covers 0.95 where
+    the bads average at least 10 per bin; below that it is marked "CI indicative*" (with a
+    strong signal it covered 0.85-0.92 there). Reasons are printed under the table. q_value is the Benjamini-Hochberg adjusted p-value
     across characteristics.
     """
     from scorecard.binning.prebinning import iv_report
