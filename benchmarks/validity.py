@@ -34,6 +34,7 @@ from scipy import optimize
 from scorecard import stats
 from scorecard.stats import jeffreys_divergence, resampling
 from scorecard.stats.conventions import smoothed_pair
+from scorecard.stats.inference import MIN_CI_ROWS_PER_BIN
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,17 @@ REGIMES: tuple[Regime, ...] = (
 )
 
 
+def _ci_noted(row: dict[str, object]) -> bool:
+    """Whether the regime's intervals carry ``ci_note`` (smaller side under 10 rows per bin)."""
+    n = int(row["n"])
+    smaller = n if row["kind"] == "psi" else min(round(n * row["rate"]), n - round(n * row["rate"]))
+    return smaller / int(row["k"]) < MIN_CI_ROWS_PER_BIN
+
+
 def markdown(rows: list[dict[str, object]]) -> str:
     head = ("| stat | k | n | bad rate | true J | n_eff | min exp. | coverage | size no-diff "
-            "| size material | size below | p method | flagged | reps (cov / tests) |")
-    lines = [head, "|" + "---|" * 14]
+            "| size material | size below | p method | flagged | CI note | reps (cov / tests) |")
+    lines = [head, "|" + "---|" * 15]
     for r in rows:
         def f(key: str, fmt: str = "{:.3f}") -> str:
             v = r.get(key)
@@ -156,7 +164,7 @@ def markdown(rows: list[dict[str, object]]) -> str:
             f"| {r['kind'].upper()} | {r['k']} | {r['n']:,} | {f('rate', '{:.0%}')} | {r['J']:g} | "
             f"{r['n_eff']:.0f} | {r['min_exp']:.1f} | {f('coverage')} | {f('size_no_diff')} | "
             f"{f('size_material')} | {f('size_below')} | {r['p_methods']} | {f('unreliable', '{:.0%}')} "
-            f"| {r['reps']}{' / ' + str(r['boundary_reps']) if r.get('boundary_reps') else ''} |")
+            f"| {'yes' if _ci_noted(r) else ''} | {r['reps']}{' / ' + str(r['boundary_reps']) if r.get('boundary_reps') else ''} |")
     return "\n".join(lines)
 
 

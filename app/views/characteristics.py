@@ -34,8 +34,9 @@ if summary_tab.open:
         display.show_table(summary, ["name", "kind", "n_bins", "iv", "iv_se", "iv_corrected",
                                      "iv_ci_low", "iv_ci_high", "p_value", "p_method", "q_value",
                                      "reliable"], estimates=[("iv", "iv_se")], key="iv_summary")
-        reasons = {name: r.reliability_note for name, r in report.results.items()
-                   if r is not None and r.reliability_note}
+        reasons = {name: "; ".join(n for n in (r.reliability_note, r.ci_note) if n)
+                   for name, r in report.results.items()
+                   if r is not None and (r.reliability_note or r.ci_note)}
         if reasons:
             st.warning("Outside the validity region (docs/STATISTICS.md section 7), so the "
                        "test and interval may not hold their level:\n\n" + "\n".join(

@@ -24,7 +24,8 @@ SELECTION_CRITERIA = ("iv", "iv_se", "iv_ci_low", "iv_ci_high", "p_value", "q_va
 
 SUMMARY_COLUMNS = (
     "name", "dtype", "n_bins", "iv", "iv_corrected", "iv_se", "iv_ci_low", "iv_ci_high",
-    "ci_method", "p_value", "p_method", "reliable", "reliability_note", "trend", "status",
+    "ci_method", "p_value", "p_method", "reliable", "reliability_note", "ci_note", "trend",
+    "status",
 )
 
 
@@ -81,6 +82,7 @@ def summary_table(tables: Mapping[str, BinningTable]) -> pd.DataFrame:
             "p_method": r.p_method,
             "reliable": r.reliable,
             "reliability_note": r.reliability_note,
+            "ci_note": r.ci_note,
             "trend": table.trend,
             "status": table.status,
         })

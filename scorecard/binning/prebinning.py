@@ -159,7 +159,8 @@ class IVReport:
         """One row per characteristic, sorted by plug-in IV; q_value is the Benjamini-Hochberg adjustment.
 
         ``iv`` is the plug-in value, ``iv_corrected`` the bias-corrected one inside the interval;
-        ``p_method`` says how the p-value was computed; ``reliable`` is False with too few counts.
+        ``p_method`` says how the p-value was computed; ``reliable`` is False with too few counts; ``ci_note`` says when the interval's coverage is
+        not established.
         """
         rows = []
         for name, c in self.characteristics.items():
@@ -177,6 +178,7 @@ class IVReport:
                 "p_value": r.p_value if r else np.nan,
                 "p_method": r.p_method if r else "",
                 "reliable": r.reliable if r else False,
+                "ci_note": r.ci_note if r else "",
                 "alpha": r.alpha if r else np.nan,
                 "note": self.notes.get(name, ""),
             })

@@ -17,8 +17,8 @@ app = new_app("Credit-risk scorecards, binning and drift monitoring with honest 
               "--help` says what each command prints. Tests and intervals hold their level inside "
               "the region measured in docs/STATISTICS.md section 7 (Monte Carlo table: n_eff >= "
               "50; the material-drift and compliance tests also need 3 expected rows in every "
-              "cell at the threshold); results outside it are flagged 'unreliable: too few "
-              "counts'.")
+              "cell at the threshold; intervals, 10 rows per bin on the smaller side); results "
+              "outside it are flagged 'unreliable: too few counts' or 'interval indicative'.")
 
 binning.register(app)
 scorecard.register(app)

@@ -61,9 +61,10 @@ def iv(
     same margins) where expected counts are small.
 
     Validity (docs/STATISTICS.md section 7, Monte Carlo): the test holds its size (0.04-0.06)
-    and the 95% interval covers at least 0.95 wherever n_eff = goods * bads / rows >= 50,
-    measured for 5-200 bins, 100-50,000 rows and 2-30% bad. Below that a result is flagged "unreliable*" and
-    the reason is printed under the table. q_value is the Benjamini-Hochberg adjusted p-value
+    wherever n_eff = goods * bads / rows >= 50, measured for 5-200 bins, 100-50,000 rows and
+    2-30% bad; below that a result is flagged "unreliable*". The 95% interval covers 0.95 where
+    the bads average at least 10 per bin; below that it is marked "CI indicative*" (with a
+    strong signal it covered 0.85-0.92 there). Reasons are printed under the table. q_value is the Benjamini-Hochberg adjusted p-value
     across characteristics.
     """
     from scorecard.binning.prebinning import iv_report
@@ -89,14 +90,15 @@ def iv(
     shown = summary.assign(
         ci=[f"[{lo:.4f}, {hi:.4f}]" if lo == lo else "" for lo, hi in
             zip(summary.iv_ci_low, summary.iv_ci_high)],
-        flag=["unreliable*" if note else "" for note in summary.reliability_note],
+        flag=["unreliable*" if note else "CI indicative*" if ci_note else ""
+              for note, ci_note in zip(summary.reliability_note, summary.ci_note)],
     )[["name", "kind", "n_bins", "iv", "iv_corrected", "iv_se", "ci", "p_value", "p_method",
        "q_value", "flag"] + (["paper_se", "paper_p_value"] if paper else [])]
     shown = shown.rename(columns={"iv": "IV plug-in", "iv_corrected": "IV corrected",
                                   "ci": f"{pct} CI"})
     echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    for name, note in zip(summary.name, summary.reliability_note):
-        if note:
+    for name, *notes in zip(summary.name, summary.reliability_note, summary.ci_note):
+        for note in filter(None, notes):
             echo(f"* {name}: {note} (docs/STATISTICS.md section 7)")
     for name, note in zip(summary.name, summary.note):
         if note:

@@ -104,7 +104,8 @@ class JeffreysResult:
     chi-square one. ``ci`` inverts the noncentral chi-square at the statistic whose chi2(k - 1)
     p-value is ``p_value``, so ``ci[0] > 0`` exactly when ``p_value < (1 - level) / 2``.
     ``reliable`` is False (with ``reliability_note``) outside the region where the tests hold
-    their size (STATISTICS.md section 7). ``alpha`` (smoothing) and ``reference`` (sampling model)
+    their size (STATISTICS.md section 7); ``ci_note`` is non-empty where the interval's coverage
+    is not established (too few rows per bin on the smaller side). ``alpha`` (smoothing) and ``reference`` (sampling model)
     are the conventions the numbers were computed under.
     """
 
@@ -139,6 +140,7 @@ class JeffreysResult:
     counts_p: tuple[float, ...] = ()
     counts_q: tuple[float, ...] = ()
     alpha_auto: bool = True
+    ci_note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-serialisable values (floats, ints, strings, lists)."""
@@ -257,6 +259,16 @@ def _boundary_note(min_expected: float, target: float) -> str:
             "the p-value is indicative")
 
 
+def _interval_note(smaller: float, k: int) -> str:
+    """Empty when the smaller side has enough rows per bin for the interval's measured coverage."""
+    per_bin = smaller / max(k, 1)
+    if per_bin >= inference.MIN_CI_ROWS_PER_BIN:
+        return ""
+    return (f"interval indicative: the smaller side has {per_bin:.3g} < "
+            f"{inference.MIN_CI_ROWS_PER_BIN:g} rows per bin; with a strong signal (J >= 0.5) the "
+            "95% interval covered only 0.85-0.92 there")
+
+
 def _reliability(n_eff: float, min_expected: float, whole: bool) -> str:
     """Empty when the tests hold their size here; otherwise why not (STATISTICS.md section 7)."""
     if n_eff < inference.MIN_N_EFF:
@@ -338,6 +350,7 @@ def _jeffreys(
         counts_p=tuple(float(v) for v in p),
         counts_q=tuple(float(v) for v in q),
         alpha_auto=alpha is None,
+        ci_note=_interval_note(n_q if fixed else min(n_p, n_q), k),
     )
 
 

@@ -137,3 +137,18 @@ def test_material_and_compliance_tests_hold_their_size_at_the_boundary() -> None
     print(f"size material {material / REPLICATIONS:.4f}, compliance {compliant / REPLICATIONS:.4f}")
     assert 0.03 <= material / REPLICATIONS <= UPPER
     assert 0.03 <= compliant / REPLICATIONS <= UPPER
+
+
+def test_interval_note_marks_the_sparse_strong_signal_regime_where_coverage_falls() -> None:
+    # Found by benchmarks/validity.py: 20 bins, 100 bads (5 a bin), true IV 1.0: the 95% interval
+    # covers about 0.85. Such tables carry `ci_note`; with 20 bads a bin (k 10, 4,000 rows) the
+    # interval covers again and carries none. J = 1 makes every p-value chi-square: cheap tables.
+    for k, n, flagged, low, high in ((20, 2000, True, 0.80, 0.92), (10, 4000, False, 0.94, 1.0)):
+        p, q = _tilted(k, 1.0)
+        bads = int(0.05 * n)
+        goods, bad_counts = _tables(97 + k, p, q, n - bads, bads, reps=1000)
+        results = [jeffreys(a, b) for a, b in zip(goods, bad_counts, strict=True)]
+        coverage = np.mean([r.ci[0] <= 1.0 <= r.ci[1] for r in results])
+        print(f"k {k}, n {n}: coverage {coverage:.3f}")
+        assert all(bool(r.ci_note) == flagged for r in results)
+        assert low <= coverage <= high

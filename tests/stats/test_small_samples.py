@@ -89,6 +89,17 @@ def test_too_few_counts_are_flagged() -> None:
     assert weighted.p_method == "chi2" and not weighted.reliable
 
 
+def test_interval_note_follows_rows_per_bin_of_the_smaller_side() -> None:
+    sparse = jeffreys(np.full(20, 95), np.full(20, 5))  # 5 bads a bin
+    assert sparse.ci_note.startswith("interval indicative: the smaller side has 5 < 10 rows")
+    assert sparse.reliable  # n_eff 95: the tests hold their size, only the interval is noted
+    assert jeffreys(np.full(10, 190), np.full(10, 10)).ci_note == ""
+    # Against a fixed reference only the current window's rows count.
+    assert psi(np.full(10, 0.1), np.full(10, 5), reference="fixed").ci_note != ""
+    assert psi(np.full(10, 0.1), np.full(10, 20), reference="fixed").ci_note == ""
+    assert "ci_note" in jeffreys(np.full(20, 95), np.full(20, 5)).to_dict()
+
+
 def test_simulated_p_values_are_reproducible() -> None:
     table = ([50, 60, 70, 40], [3, 6, 2, 5])
     assert jeffreys(*table).p_value == jeffreys(*table).p_value
